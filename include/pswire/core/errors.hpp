@@ -1,0 +1,201 @@
+// pswire core: error codes, the error record and result<T>.
+// Every decode in pswire returns a result: a value, or an error code with the
+// byte offset and JSON path where the input went wrong. No exceptions.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace pswire {
+
+// The names returned by to_string() are stable: tools, logs and the conformance
+// vectors match on them. Append new codes; never rename or renumber.
+enum class errc : std::uint8_t {
+  ok = 0,
+  // JSON syntax, found anywhere in a message, also inside values passed through.
+  invalid_json,
+  invalid_utf8,
+  invalid_string,  // bad escape, lone surrogate, unescaped control character
+  invalid_number,  // not an RFC 8259 number: 01, 1., -, .5, +1, 1e
+  trailing_content,
+  empty_input,
+  // Configured limits (pswire::limits).
+  message_too_large,
+  depth_exceeded,
+  too_many_elements,
+  string_too_long,
+  number_too_long,
+  // Protocol.
+  duplicate_key,
+  missing_field,
+  wrong_type,
+  number_out_of_range,
+  unknown_op,
+  delete_with_data,
+  batch_empty,
+  batch_too_large,
+  // Views and writers.
+  field_not_found,
+  buffer_too_small,
+  not_representable,  // a value the writer cannot express in JSON (NaN, infinity)
+  internal_error,     // an unexpected parser state; please report it
+};
+
+constexpr std::string_view to_string(errc code) noexcept {
+  switch (code) {
+    case errc::ok: return "ok";
+    case errc::invalid_json: return "invalid_json";
+    case errc::invalid_utf8: return "invalid_utf8";
+    case errc::invalid_string: return "invalid_string";
+    case errc::invalid_number: return "invalid_number";
+    case errc::trailing_content: return "trailing_content";
+    case errc::empty_input: return "empty_input";
+    case errc::message_too_large: return "message_too_large";
+    case errc::depth_exceeded: return "depth_exceeded";
+    case errc::too_many_elements: return "too_many_elements";
+    case errc::string_too_long: return "string_too_long";
+    case errc::number_too_long: return "number_too_long";
+    case errc::duplicate_key: return "duplicate_key";
+    case errc::missing_field: return "missing_field";
+    case errc::wrong_type: return "wrong_type";
+    case errc::number_out_of_range: return "number_out_of_range";
+    case errc::unknown_op: return "unknown_op";
+    case errc::delete_with_data: return "delete_with_data";
+    case errc::batch_empty: return "batch_empty";
+    case errc::batch_too_large: return "batch_too_large";
+    case errc::field_not_found: return "field_not_found";
+    case errc::buffer_too_small: return "buffer_too_small";
+    case errc::not_representable: return "not_representable";
+    case errc::internal_error: return "internal_error";
+  }
+  return "unknown_error";
+}
+
+// A JSON path such as `transactions[2].crud[7].op`, kept inline so that
+// reporting an error never allocates. Longer paths are cut with "...".
+class error_path {
+ public:
+  static constexpr std::size_t capacity = 119;
+
+  constexpr std::string_view view() const noexcept { return {text_.data(), length_}; }
+  constexpr bool empty() const noexcept { return length_ == 0; }
+
+  constexpr void append(std::string_view piece) noexcept {
+    for (char c : piece) {
+      if (length_ == capacity) {
+        for (std::size_t i = capacity - 3; i < capacity; ++i) text_[i] = '.';
+        return;
+      }
+      text_[length_++] = c;
+    }
+  }
+  constexpr void append_key(std::string_view key) noexcept {
+    if (length_ != 0) append(".");
+    append(key);
+  }
+  constexpr void append_index(std::size_t index) noexcept {
+    char digits[20];
+    std::size_t n = 0;
+    do { digits[n++] = static_cast<char>('0' + index % 10); index /= 10; } while (index != 0);
+    append("[");
+    while (n != 0) append(std::string_view(&digits[--n], 1));
+    append("]");
+  }
+
+ private:
+  std::array<char, capacity> text_{};
+  std::size_t length_ = 0;
+};
+
+struct error {
+  errc code = errc::ok;
+  std::size_t offset = 0;       // byte offset into the message where the problem was found
+  error_path path;              // where in the message, empty for the root
+  std::string_view detail;      // a static explanation, never owning
+
+  constexpr explicit operator bool() const noexcept { return code != errc::ok; }
+};
+
+// Holds a T or an error. Accessing the wrong alternative is a contract
+// violation checked by assertions in debug builds (there are no exceptions).
+template <class T>
+class [[nodiscard]] result {
+ public:
+  result(T value) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(true) {  // NOLINT: implicit by design
+    ::new (static_cast<void*>(&storage_.value)) T(std::move(value));
+  }
+  result(error err) noexcept : has_value_(false) {  // NOLINT: implicit by design
+    ::new (static_cast<void*>(&storage_.err)) error(err);
+  }
+  result(const result& other) : has_value_(other.has_value_) {
+    if (has_value_) ::new (static_cast<void*>(&storage_.value)) T(other.storage_.value);
+    else ::new (static_cast<void*>(&storage_.err)) error(other.storage_.err);
+  }
+  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(other.has_value_) {
+    if (has_value_) ::new (static_cast<void*>(&storage_.value)) T(std::move(other.storage_.value));
+    else ::new (static_cast<void*>(&storage_.err)) error(other.storage_.err);
+  }
+  result& operator=(result other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    this->~result();
+    ::new (static_cast<void*>(this)) result(std::move(other));
+    return *this;
+  }
+  ~result() {
+    if (has_value_) storage_.value.~T();
+  }
+
+  bool has_value() const noexcept { return has_value_; }
+  explicit operator bool() const noexcept { return has_value_; }
+
+  T& value() & noexcept { return storage_.value; }
+  const T& value() const& noexcept { return storage_.value; }
+  T&& value() && noexcept { return std::move(storage_.value); }
+  T& operator*() & noexcept { return storage_.value; }
+  const T& operator*() const& noexcept { return storage_.value; }
+  T* operator->() noexcept { return &storage_.value; }
+  const T* operator->() const noexcept { return &storage_.value; }
+
+  // The error; code is errc::ok when there is a value.
+  error error_info() const noexcept { return has_value_ ? error{} : storage_.err; }
+  errc code() const noexcept { return has_value_ ? errc::ok : storage_.err.code; }
+
+ private:
+  union storage {
+    storage() {}
+    ~storage() {}
+    T value;
+    error err;
+  } storage_;
+  bool has_value_;
+};
+
+// result<void>: success or an error.
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  result() noexcept = default;
+  result(error err) noexcept : err_(err) {}  // NOLINT: implicit by design
+  bool has_value() const noexcept { return !err_; }
+  explicit operator bool() const noexcept { return !err_; }
+  error error_info() const noexcept { return err_; }
+  errc code() const noexcept { return err_.code; }
+
+ private:
+  error err_;
+};
+
+constexpr error make_error(errc code, std::size_t offset, std::string_view detail = {}) noexcept {
+  error e;
+  e.code = code;
+  e.offset = offset;
+  e.detail = detail;
+  return e;
+}
+
+}  // namespace pswire

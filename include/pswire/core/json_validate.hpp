@@ -1,0 +1,219 @@
+// pswire core: a strict RFC 8259 validator for JSON text that the simdjson
+// On-Demand front end does not look at itself: values that are skipped
+// (unknown fields) or passed through raw (row data, error details).
+// It runs in one forward pass with a fixed-size stack: linear time, no
+// allocation, and it checks the configured limits while it goes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "errors.hpp"
+#include "limits.hpp"
+
+namespace pswire {
+
+// The deepest nesting any pswire decoder accepts, whatever `limits` says
+// (simdjson's own parser default is the same).
+inline constexpr std::size_t hard_max_depth = 1024;
+
+namespace detail {
+
+constexpr bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr unsigned hex_value(char c) noexcept {
+  return is_digit(c) ? unsigned(c - '0') : (c >= 'a' && c <= 'f') ? unsigned(c - 'a' + 10) : unsigned(c - 'A' + 10);
+}
+
+// Scans the number at text[pos]; returns the end offset, or an error.
+// Grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+struct scan_result {
+  errc code;
+  std::size_t end;  // one past the scanned token, or the offset of the error
+};
+
+constexpr scan_result scan_number(std::string_view text, std::size_t pos, std::size_t max_chars) noexcept {
+  const std::size_t start = pos, n = text.size();
+  auto fail = [&](std::size_t at) { return scan_result{errc::invalid_number, at}; };
+  if (pos < n && text[pos] == '-') ++pos;
+  if (pos == n || !is_digit(text[pos])) return fail(pos);
+  if (text[pos] == '0') {
+    ++pos;
+  } else {
+    while (pos < n && is_digit(text[pos])) ++pos;
+  }
+  if (pos < n && text[pos] == '.') {
+    ++pos;
+    if (pos == n || !is_digit(text[pos])) return fail(pos);
+    while (pos < n && is_digit(text[pos])) ++pos;
+  }
+  if (pos < n && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    if (pos < n && (text[pos] == '+' || text[pos] == '-')) ++pos;
+    if (pos == n || !is_digit(text[pos])) return fail(pos);
+    while (pos < n && is_digit(text[pos])) ++pos;
+  }
+  // A number glued to more number-like characters (01, 1.2.3, 12abc) is one bad token.
+  if (pos < n) {
+    const char c = text[pos];
+    if (is_digit(c) || c == '.' || c == '+' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      return fail(pos);
+    }
+  }
+  if (pos - start > max_chars) return {errc::number_too_long, start};
+  return {errc::ok, pos};
+}
+
+// Scans the string whose opening quote is at text[pos]. Checks escapes,
+// surrogate pairing and unescaped control characters (UTF-8 is checked by
+// the caller, once per message).
+constexpr scan_result scan_string(std::string_view text, std::size_t pos, std::size_t max_bytes) noexcept {
+  const std::size_t start = pos, n = text.size();
+  ++pos;  // opening quote
+  while (true) {
+    if (pos >= n) return {errc::invalid_string, start};
+    const char c = text[pos];
+    if (c == '"') break;
+    if (static_cast<unsigned char>(c) < 0x20) return {errc::invalid_string, pos};
+    if (c != '\\') {
+      ++pos;
+      continue;
+    }
+    if (pos + 1 >= n) return {errc::invalid_string, pos};
+    const char e = text[pos + 1];
+    if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+      pos += 2;
+      continue;
+    }
+    if (e != 'u') return {errc::invalid_string, pos};
+    auto read_hex4 = [&](std::size_t at, unsigned& out) {
+      if (at + 4 > n) return false;
+      out = 0;
+      for (std::size_t i = at; i < at + 4; ++i) {
+        if (!is_hex_digit(text[i])) return false;
+        out = out * 16 + hex_value(text[i]);
+      }
+      return true;
+    };
+    unsigned unit = 0;
+    if (!read_hex4(pos + 2, unit)) return {errc::invalid_string, pos};
+    if (unit >= 0xDC00 && unit <= 0xDFFF) return {errc::invalid_string, pos};  // lone low surrogate
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      unsigned low = 0;
+      if (pos + 7 >= n || text[pos + 6] != '\\' || text[pos + 7] != 'u' || !read_hex4(pos + 8, low) ||
+          low < 0xDC00 || low > 0xDFFF) {
+        return {errc::invalid_string, pos};  // high surrogate without its low half
+      }
+      pos += 12;
+    } else {
+      pos += 6;
+    }
+  }
+  if (pos - start - 1 > max_bytes) return {errc::string_too_long, start};
+  return {errc::ok, pos + 1};
+}
+
+}  // namespace detail
+
+// Validates that `text` is exactly one JSON value, optionally surrounded by
+// whitespace. `depth` is the nesting depth the value sits at inside its
+// message, so that limits.max_depth counts from the message root.
+// UTF-8 is not checked here: the message it came from was (see json_reader).
+inline error validate_json_value(std::string_view text, const limits& lim, std::size_t depth = 0) noexcept {
+  using detail::is_json_whitespace;
+  const std::size_t n = text.size();
+  const std::size_t max_depth = lim.max_depth < hard_max_depth ? lim.max_depth : hard_max_depth;
+  // One entry per open container: is it an object, and how many members so far.
+  // Left uninitialized on purpose: only entries below `open` are ever read,
+  // and clearing 5 KiB per call would dominate small values.
+  bool is_object[hard_max_depth];
+  std::uint32_t counts[hard_max_depth];
+  std::size_t open = 0;
+  std::size_t pos = 0;
+  auto skip_ws = [&] { while (pos < n && is_json_whitespace(text[pos])) ++pos; };
+  auto fail = [&](errc code, std::size_t at, std::string_view why) { return make_error(code, at, why); };
+
+  // The state machine: `want_value` after '[', ',' in arrays, ':' and at the
+  // start; otherwise we are after a complete value.
+  skip_ws();
+  while (true) {
+    // ---- a value
+    if (pos >= n) return fail(errc::invalid_json, pos, "expected a value");
+    const char c = text[pos];
+    if (c == '{' || c == '[') {
+      if (depth + open + 1 > max_depth) return fail(errc::depth_exceeded, pos, "nesting deeper than limits.max_depth");
+      is_object[open] = (c == '{');
+      counts[open] = 0;
+      ++open;
+      ++pos;
+      skip_ws();
+      const char close = (c == '{') ? '}' : ']';
+      if (pos < n && text[pos] == close) {
+        --open;
+        ++pos;
+      } else if (c == '{') {
+        goto member_key;  // NOLINT: the shortest honest state machine
+      } else {
+        continue;  // first array element
+      }
+    } else if (c == '"') {
+      const auto s = detail::scan_string(text, pos, lim.max_string_bytes);
+      if (s.code != errc::ok) return fail(s.code, s.end, "bad string");
+      pos = s.end;
+    } else if (c == '-' || detail::is_digit(c)) {
+      const auto s = detail::scan_number(text, pos, lim.max_number_chars);
+      if (s.code != errc::ok) return fail(s.code, s.end, "bad number");
+      pos = s.end;
+    } else if (text.substr(pos, 4) == "true" || text.substr(pos, 4) == "null") {
+      pos += 4;
+    } else if (text.substr(pos, 5) == "false") {
+      pos += 5;
+    } else {
+      return fail(errc::invalid_json, pos, "expected a value");
+    }
+
+    // ---- after a value: close containers or move to the next element
+    while (true) {
+      skip_ws();
+      if (open == 0) {
+        if (pos != n) return fail(errc::trailing_content, pos, "content after the value");
+        return error{};
+      }
+      if (pos >= n) return fail(errc::invalid_json, pos, "unterminated array or object");
+      const char d = text[pos];
+      const bool in_object = is_object[open - 1];
+      if (d == (in_object ? '}' : ']')) {
+        --open;
+        ++pos;
+        continue;
+      }
+      if (d != ',') return fail(errc::invalid_json, pos, in_object ? "expected ',' or '}'" : "expected ',' or ']'");
+      if (++counts[open - 1] >= lim.max_elements) {
+        return fail(errc::too_many_elements, pos, "more elements than limits.max_elements");
+      }
+      ++pos;
+      skip_ws();
+      if (in_object) goto member_key;  // NOLINT
+      break;                           // next array element
+    }
+    continue;
+
+  member_key:
+    if (pos >= n || text[pos] != '"') return fail(errc::invalid_json, pos, "expected a member name");
+    {
+      const auto s = detail::scan_string(text, pos, lim.max_string_bytes);
+      if (s.code != errc::ok) return fail(s.code, s.end, "bad member name");
+      pos = s.end;
+    }
+    skip_ws();
+    if (pos >= n || text[pos] != ':') return fail(errc::invalid_json, pos, "expected ':'");
+    ++pos;
+    skip_ws();
+  }
+}
+
+}  // namespace pswire

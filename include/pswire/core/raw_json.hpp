@@ -1,0 +1,464 @@
+// pswire core: zero-copy views of JSON text that has already been validated
+// (by a decoder, or by raw_object::parse). A view is a pointer and a length
+// into the caller's message: it lives exactly as long as that buffer.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <boost/multiprecision/cpp_int.hpp>
+#include <simdjson.h>
+
+#include "errors.hpp"
+#include "json_validate.hpp"
+#include "limits.hpp"
+
+namespace pswire {
+
+// Integers beyond 64 bits, exact. Only built on request, from number text
+// whose length a decoder has already bounded (limits.max_number_chars).
+using big_integer = boost::multiprecision::cpp_int;
+
+enum class json_kind : std::uint8_t { object, array, string, number, boolean, null };
+
+namespace detail {
+
+// Appends the UTF-8 encoding of a code point.
+template <class Out>
+constexpr void append_utf8(Out& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the escape sequence at raw[pos] ('\\' there) of validated string
+// content; returns the code point and advances pos past the sequence.
+constexpr std::uint32_t decode_escape(std::string_view raw, std::size_t& pos) noexcept {
+  const char e = raw[pos + 1];
+  pos += 2;
+  switch (e) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'u': break;
+    default: return static_cast<unsigned char>(e);  // " \ /
+  }
+  auto hex4 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = at; i < at + 4; ++i) v = v * 16 + hex_value(raw[i]);
+    return v;
+  };
+  std::uint32_t unit = hex4(pos);
+  pos += 4;
+  if (unit >= 0xD800 && unit <= 0xDBFF) {  // validated: a low surrogate follows
+    const std::uint32_t low = hex4(pos + 2);
+    pos += 6;
+    unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+  }
+  return unit;
+}
+
+// End offset of the validated string starting with the quote at text[pos].
+constexpr std::size_t end_of_string(std::string_view text, std::size_t pos) noexcept {
+  ++pos;
+  while (text[pos] != '"') pos += (text[pos] == '\\') ? 2 : 1;
+  return pos + 1;
+}
+
+// End offset of the validated value starting at text[pos].
+constexpr std::size_t end_of_value(std::string_view text, std::size_t pos) noexcept {
+  const char c = text[pos];
+  if (c == '"') return end_of_string(text, pos);
+  if (c == '{' || c == '[') {
+    std::size_t depth = 0;
+    while (true) {
+      const char d = text[pos];
+      if (d == '"') {
+        pos = end_of_string(text, pos);
+        continue;
+      }
+      if (d == '{' || d == '[') ++depth;
+      if (d == '}' || d == ']') {
+        if (--depth == 0) return pos + 1;
+      }
+      ++pos;
+    }
+  }
+  while (pos < text.size() && !is_json_whitespace(text[pos]) && text[pos] != ',' && text[pos] != '}' &&
+         text[pos] != ']') {
+    ++pos;
+  }
+  return pos;
+}
+
+constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) noexcept {
+  while (pos < text.size() && is_json_whitespace(text[pos])) ++pos;
+  return pos;
+}
+
+}  // namespace detail
+
+// The content of a JSON string as written on the wire, between the quotes,
+// escapes included. Comparing and unescaping never allocate unless asked to.
+class raw_string {
+ public:
+  constexpr raw_string() = default;
+  constexpr explicit raw_string(std::string_view escaped) noexcept : escaped_(escaped) {}
+
+  constexpr std::string_view escaped() const noexcept { return escaped_; }
+  constexpr bool has_escapes() const noexcept { return escaped_.find('\\') != std::string_view::npos; }
+
+  // Appends the unescaped text to `out` (a std::string or any push_back container).
+  template <class Out>
+  constexpr void unescape_to(Out& out) const {
+    for (std::size_t pos = 0; pos < escaped_.size();) {
+      if (escaped_[pos] == '\\') {
+        detail::append_utf8(out, detail::decode_escape(escaped_, pos));
+      } else {
+        out.push_back(escaped_[pos++]);
+      }
+    }
+  }
+  std::string unescaped() const {
+    std::string out;
+    unescape_to(out);
+    return out;
+  }
+
+  // Does the unescaped text equal `plain`? `"n\u0061me"` equals "name".
+  constexpr bool equals(std::string_view plain) const noexcept {
+    if (!has_escapes()) return escaped_ == plain;
+    struct matcher {
+      std::string_view expected;
+      std::size_t at = 0;
+      bool ok = true;
+      constexpr void push_back(char c) noexcept {
+        ok = ok && at < expected.size() && expected[at] == c;
+        ++at;
+      }
+    } m{plain};
+    unescape_to(m);
+    return m.ok && m.at == plain.size();
+  }
+
+  friend constexpr bool operator==(const raw_string& a, const raw_string& b) noexcept {
+    return a.escaped_ == b.escaped_;
+  }
+
+ private:
+  std::string_view escaped_;
+};
+
+class raw_object;
+class raw_array;
+
+// One validated JSON value, as text.
+class raw_value {
+ public:
+  constexpr raw_value() = default;
+  // `text` must be one valid JSON value without surrounding whitespace.
+  constexpr explicit raw_value(std::string_view text) noexcept : text_(text) {}
+
+  constexpr std::string_view text() const noexcept { return text_; }
+  constexpr bool empty() const noexcept { return text_.empty(); }
+
+  constexpr json_kind kind() const noexcept {
+    switch (text_.empty() ? 'n' : text_[0]) {
+      case '{': return json_kind::object;
+      case '[': return json_kind::array;
+      case '"': return json_kind::string;
+      case 't':
+      case 'f': return json_kind::boolean;
+      case 'n': return json_kind::null;
+      default: return json_kind::number;
+    }
+  }
+  constexpr bool is_null() const noexcept { return kind() == json_kind::null; }
+  // A number written without fraction or exponent: an integer, of any size.
+  constexpr bool is_integer() const noexcept {
+    return kind() == json_kind::number && text_.find_first_of(".eE") == std::string_view::npos;
+  }
+
+  result<bool> get_bool() const noexcept {
+    if (kind() != json_kind::boolean) return make_error(errc::wrong_type, 0, "expected a boolean");
+    return text_[0] == 't';
+  }
+  result<raw_string> get_string() const noexcept {
+    if (kind() != json_kind::string) return make_error(errc::wrong_type, 0, "expected a string");
+    return raw_string(text_.substr(1, text_.size() - 2));
+  }
+  // Exact: integers only, never through a double.
+  result<std::int64_t> get_int64() const noexcept { return get_integer<std::int64_t>(); }
+  result<std::uint64_t> get_uint64() const noexcept { return get_integer<std::uint64_t>(); }
+  // The nearest double to any number; number_out_of_range if it overflows.
+  result<double> get_double() const noexcept {
+    if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected a number");
+    double value = 0;
+    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
+    if (r.ec == std::errc::result_out_of_range) {
+      // from_chars also reports underflow to zero; only overflow is lossy in range.
+      if (!is_overflow()) return 0.0 * (text_[0] == '-' ? -1.0 : 1.0);
+      return make_error(errc::number_out_of_range, 0, "number beyond the range of a double");
+    }
+    if (r.ec != std::errc{}) return make_error(errc::invalid_number, 0, "not a number");
+    return value;
+  }
+  // Any integer, exactly, whatever its size.
+  result<big_integer> get_big_integer() const {
+    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer");
+    const bool negative = text_[0] == '-';
+    big_integer value = 0;
+    // Eighteen digits at a time: linear in the (bounded) digit count.
+    std::uint64_t chunk = 0, scale = 1;
+    for (std::size_t i = negative ? 1 : 0; i < text_.size(); ++i) {
+      chunk = chunk * 10 + std::uint64_t(text_[i] - '0');
+      scale *= 10;
+      if (scale == 1000000000000000000ull) {
+        value = value * scale + chunk;
+        chunk = 0;
+        scale = 1;
+      }
+    }
+    if (scale != 1) value = value * scale + chunk;
+    if (negative) value = -value;
+    return value;
+  }
+  result<raw_object> get_object() const noexcept;
+  result<raw_array> get_array() const noexcept;
+
+  friend constexpr bool operator==(const raw_value& a, const raw_value& b) noexcept { return a.text_ == b.text_; }
+
+ private:
+  template <class Int>
+  result<Int> get_integer() const noexcept {
+    if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected an integer");
+    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer, found a fraction or exponent");
+    Int value = 0;
+    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
+    if (r.ec == std::errc::result_out_of_range || (r.ec == std::errc::invalid_argument && text_[0] == '-')) {
+      return make_error(errc::number_out_of_range, 0, "integer out of range");
+    }
+    if (r.ec != std::errc{} || r.ptr != text_.data() + text_.size()) return make_error(errc::invalid_number, 0, "not an integer");
+    return value;
+  }
+  // Does the decimal exponent put the magnitude above DBL_MAX (rather than below DBL_MIN)?
+  constexpr bool is_overflow() const noexcept {
+    const auto e = text_.find_first_of("eE");
+    if (e == std::string_view::npos) return true;  // plain digits only overflow
+    return text_[e + 1] != '-';
+  }
+
+  std::string_view text_;
+};
+
+namespace detail {
+// Iterates the elements or members of a validated container.
+template <bool IsObject>
+struct container_cursor {
+  std::string_view text;  // the whole container, '{...}' or '[...]'
+  std::size_t pos;        // at the next element's first byte, or at the closing bracket
+
+  static constexpr container_cursor begin(std::string_view text) noexcept {
+    return {text, text.empty() ? 0 : detail::skip_whitespace(text, 1)};
+  }
+  constexpr bool at_end() const noexcept { return text.empty() || pos + 1 >= text.size(); }
+  // For objects: reads key and value; for arrays: the value only.
+  constexpr void read(raw_string& key, raw_value& value) noexcept {
+    if constexpr (IsObject) {
+      const std::size_t key_end = detail::end_of_string(text, pos);
+      key = raw_string(text.substr(pos + 1, key_end - pos - 2));
+      pos = detail::skip_whitespace(text, key_end) + 1;  // past ':'
+      pos = detail::skip_whitespace(text, pos);
+    }
+    const std::size_t end = detail::end_of_value(text, pos);
+    value = raw_value(text.substr(pos, end - pos));
+    pos = detail::skip_whitespace(text, end);
+    if (text[pos] == ',') pos = detail::skip_whitespace(text, pos + 1);
+  }
+};
+}  // namespace detail
+
+struct raw_member {
+  raw_string key;
+  raw_value value;
+};
+
+// A zero-copy view of a validated JSON object: iterate key/raw-value pairs
+// in wire order, or look members up by (unescaped) name.
+// A default-constructed raw_object is "absent": no object at all, which is
+// different from the empty object "{}".
+class raw_object {
+ public:
+  class iterator {
+   public:
+    using value_type = raw_member;
+    using difference_type = std::ptrdiff_t;
+    constexpr iterator() = default;
+    constexpr explicit iterator(std::string_view text) noexcept
+        : cursor_(detail::container_cursor<true>::begin(text)) {
+      load();
+    }
+    constexpr const raw_member& operator*() const noexcept { return current_; }
+    constexpr const raw_member* operator->() const noexcept { return &current_; }
+    constexpr iterator& operator++() noexcept {
+      load();
+      return *this;
+    }
+    constexpr iterator operator++(int) noexcept {
+      iterator copy = *this;
+      ++*this;
+      return copy;
+    }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+
+   private:
+    constexpr void load() noexcept {
+      done_ = cursor_.at_end();
+      if (!done_) cursor_.read(current_.key, current_.value);
+    }
+    detail::container_cursor<true> cursor_{};
+    raw_member current_{};
+    bool done_ = true;
+  };
+
+  constexpr raw_object() = default;
+  // `text` must be a validated JSON object (see parse()).
+  constexpr explicit raw_object(std::string_view text) noexcept : text_(text) {}
+
+  // Validates `text` (UTF-8 included) as one JSON object and views it.
+  static result<raw_object> parse(std::string_view text, const limits& lim = {}) noexcept;
+
+  constexpr bool present() const noexcept { return !text_.empty(); }
+  constexpr std::string_view text() const noexcept { return text_; }
+  constexpr iterator begin() const noexcept { return iterator(text_); }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+  constexpr bool empty() const noexcept { return begin() == end(); }
+  constexpr std::size_t size() const noexcept {
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+  }
+
+  // The first member with this name (escaped names match their plain form).
+  constexpr std::optional<raw_value> find(std::string_view name) const noexcept {
+    for (const raw_member& m : *this) {
+      if (m.key.equals(name)) return m.value;
+    }
+    return std::nullopt;
+  }
+  constexpr bool contains(std::string_view name) const noexcept { return find(name).has_value(); }
+
+  result<raw_value> get(std::string_view name) const noexcept {
+    if (auto v = find(name)) return *v;
+    return make_error(errc::field_not_found, 0, "no member with that name");
+  }
+  result<std::int64_t> get_int64(std::string_view name) const noexcept { return get_as(name, &raw_value::get_int64); }
+  result<std::uint64_t> get_uint64(std::string_view name) const noexcept { return get_as(name, &raw_value::get_uint64); }
+  result<double> get_double(std::string_view name) const noexcept { return get_as(name, &raw_value::get_double); }
+  result<bool> get_bool(std::string_view name) const noexcept { return get_as(name, &raw_value::get_bool); }
+  result<raw_string> get_string(std::string_view name) const noexcept { return get_as(name, &raw_value::get_string); }
+  result<big_integer> get_big_integer(std::string_view name) const {
+    auto v = get(name);
+    if (!v) return v.error_info();
+    return v->get_big_integer();
+  }
+
+  // Byte equality of the text: what a pass-through codec must preserve.
+  friend constexpr bool operator==(const raw_object& a, const raw_object& b) noexcept { return a.text_ == b.text_; }
+
+ private:
+  template <class T>
+  result<T> get_as(std::string_view name, result<T> (raw_value::*getter)() const noexcept) const noexcept {
+    auto v = get(name);
+    if (!v) return v.error_info();
+    return ((*v).*getter)();
+  }
+
+  std::string_view text_;
+};
+
+// A zero-copy view of a validated JSON array.
+class raw_array {
+ public:
+  class iterator {
+   public:
+    using value_type = raw_value;
+    using difference_type = std::ptrdiff_t;
+    constexpr iterator() = default;
+    constexpr explicit iterator(std::string_view text) noexcept
+        : cursor_(detail::container_cursor<false>::begin(text)) {
+      load();
+    }
+    constexpr const raw_value& operator*() const noexcept { return current_; }
+    constexpr iterator& operator++() noexcept {
+      load();
+      return *this;
+    }
+    constexpr iterator operator++(int) noexcept {
+      iterator copy = *this;
+      ++*this;
+      return copy;
+    }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+
+   private:
+    constexpr void load() noexcept {
+      done_ = cursor_.at_end();
+      raw_string unused;
+      if (!done_) cursor_.read(unused, current_);
+    }
+    detail::container_cursor<false> cursor_{};
+    raw_value current_{};
+    bool done_ = true;
+  };
+
+  constexpr raw_array() = default;
+  constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
+  constexpr std::string_view text() const noexcept { return text_; }
+  constexpr iterator begin() const noexcept { return iterator(text_); }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+
+ private:
+  std::string_view text_;
+};
+
+inline result<raw_object> raw_value::get_object() const noexcept {
+  if (kind() != json_kind::object) return make_error(errc::wrong_type, 0, "expected an object");
+  return raw_object(text_);
+}
+inline result<raw_object> raw_object::parse(std::string_view text, const limits& lim) noexcept {
+  if (text.size() > lim.max_message_bytes) return make_error(errc::message_too_large, 0, "text larger than limits.max_message_bytes");
+  if (!simdjson::validate_utf8(text.data(), text.size())) return make_error(errc::invalid_utf8, 0, "text is not UTF-8");
+  const std::size_t start = detail::skip_whitespace(text, 0);
+  if (error e = validate_json_value(text, lim)) return e;
+  if (start == text.size() || text[start] != '{') return make_error(errc::wrong_type, start, "expected an object");
+  std::size_t end = text.size();
+  while (detail::is_json_whitespace(text[end - 1])) --end;
+  return raw_object(text.substr(start, end - start));
+}
+
+inline result<raw_array> raw_value::get_array() const noexcept {
+  if (kind() != json_kind::array) return make_error(errc::wrong_type, 0, "expected an array");
+  return raw_array(text_);
+}
+
+}  // namespace pswire

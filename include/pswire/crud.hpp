@@ -1,0 +1,454 @@
+// pswire: CRUD operations, the unit of the upload queue.
+// PUT / PATCH / DELETE op types over a Row type (the zero-copy raw_object
+// by default, or a struct described with PSWIRE_ROW), and their three wire
+// dialects:
+//   ps_crud  the core extension's ps_crud.data JSON (+ the row's id, tx_id)
+//   sdk      the SDKs' CrudEntry.toJSON()
+//   upload   the write API's CrudEntry
+// Rules and rejections: docs/crud.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/errors.hpp"
+#include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
+#include "core/limits.hpp"
+#include "core/raw_json.hpp"
+#include "row.hpp"
+
+namespace pswire {
+
+enum class op_type : std::uint8_t { put, patch, del };
+
+constexpr std::string_view to_string(op_type op) noexcept {
+  switch (op) {
+    case op_type::put: return "PUT";
+    case op_type::patch: return "PATCH";
+    case op_type::del: return "DELETE";
+  }
+  return "";
+}
+
+// Exact, case-sensitive names, as every SDK compares them.
+constexpr std::optional<op_type> parse_op_type(std::string_view name) noexcept {
+  if (name == "PUT") return op_type::put;
+  if (name == "PATCH") return op_type::patch;
+  if (name == "DELETE") return op_type::del;
+  return std::nullopt;
+}
+
+// PATCH data: for the raw view, absent / null / value per member is already
+// in the JSON; typed rows get a tri-state per field.
+template <class Row>
+struct patch_data {
+  using type = patch_row<Row>;
+};
+template <>
+struct patch_data<raw_object> {
+  using type = raw_object;
+};
+template <class Row>
+using patch_data_t = typename patch_data<Row>::type;
+
+// Insert or replace: every non-NULL column. For raw_object an absent `data`
+// is a default (not present()) view.
+template <class Row = raw_object>
+struct put_op {
+  static constexpr op_type type = op_type::put;
+  Row data{};
+  friend bool operator==(const put_op&, const put_op&) = default;
+};
+
+// Update: only the changed columns; null sets a column to NULL.
+template <class Row = raw_object>
+struct patch_op {
+  static constexpr op_type type = op_type::patch;
+  patch_data_t<Row> data{};
+  friend bool operator==(const patch_op&, const patch_op&) = default;
+};
+
+// Delete: the row id says it all; a DELETE never carries data.
+template <class Row = raw_object>
+struct delete_op {
+  static constexpr op_type type = op_type::del;
+  friend bool operator==(const delete_op&, const delete_op&) = default;
+};
+
+// One queued write, in whichever dialect it came.
+// Strings are unescaped views that live as long as the decoder that made
+// them (until its next decode); raw_object views live as long as the input.
+template <class Row = raw_object>
+struct crud_entry {
+  std::optional<std::int64_t> op_id;  // ps_crud.id = SDK op_id = PoC client_id
+  std::optional<std::int64_t> tx_id;  // ps_crud.tx_id = SDK tx_id = write API transaction_id
+  std::string_view table;             // SDK/ps_crud "type", write API "table"
+  std::string_view id;                // the row id, always a string
+  std::variant<put_op<Row>, patch_op<Row>, delete_op<Row>> op;
+  raw_object old;                      // previous values; !old.present() when absent
+  std::optional<std::string_view> metadata;
+
+  op_type type() const noexcept { return static_cast<op_type>(op.index()); }
+  const put_op<Row>* as_put() const noexcept { return std::get_if<put_op<Row>>(&op); }
+  const patch_op<Row>* as_patch() const noexcept { return std::get_if<patch_op<Row>>(&op); }
+  const delete_op<Row>* as_delete() const noexcept { return std::get_if<delete_op<Row>>(&op); }
+
+  friend bool operator==(const crud_entry&, const crud_entry&) = default;
+};
+
+enum class crud_dialect : std::uint8_t { ps_crud, sdk, upload };
+
+// Member names of one dialect; an empty name is not part of that dialect.
+struct crud_dialect_keys {
+  std::string_view op_id, op, table, id, tx_id, data, old, metadata;
+};
+
+constexpr crud_dialect_keys keys_of(crud_dialect d) noexcept {
+  switch (d) {
+    case crud_dialect::ps_crud: return {"", "op", "type", "id", "", "data", "old", "metadata"};
+    case crud_dialect::sdk: return {"op_id", "op", "type", "id", "tx_id", "data", "old", "metadata"};
+    case crud_dialect::upload:
+      return {"client_id", "op", "table", "id", "transaction_id", "op_data", "previous_values", "metadata"};
+  }
+  return {};
+}
+
+// Converts a decoded raw entry to a typed one.
+template <class Row>
+result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
+  crud_entry<Row> typed{raw.op_id, raw.tx_id, raw.table, raw.id, delete_op<Row>{}, raw.old, raw.metadata};
+  if (const auto* put = raw.as_put()) {
+    auto row = read_row<Row>(put->data);
+    if (!row) return row.error_info();
+    typed.op = put_op<Row>{std::move(*row)};
+  } else if (const auto* patch = raw.as_patch()) {
+    auto row = read_patch<Row>(patch->data);
+    if (!row) return row.error_info();
+    typed.op = patch_op<Row>{std::move(*row)};
+  }
+  return typed;
+}
+
+namespace wire {
+
+// Decodes one entry object of any dialect from the reader's current value.
+inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondemand::value& value, crud_dialect dialect) {
+  enum member : unsigned { m_op_id, m_op, m_table, m_id, m_tx_id, m_data, m_old, m_metadata, m_count };
+  const crud_dialect_keys k = keys_of(dialect);
+  const std::string_view names[m_count] = {k.op_id, k.op, k.table, k.id, k.tx_id, k.data, k.old, k.metadata};
+  const std::size_t object_at = reader.offset_of(value);
+  crud_entry<raw_object> entry;
+  std::optional<op_type> op;
+  raw_object data;
+  std::size_t data_at = 0;
+  unsigned seen = 0;
+
+  auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
+    unsigned which = m_count;
+    for (unsigned i = 0; i < m_count; ++i) {
+      if (!names[i].empty() && key == names[i]) which = i;
+    }
+    if (which == m_count) {  // unknown members are accepted, but must be valid JSON
+      auto skipped = reader.read_raw(v);
+      if (!skipped) return skipped.error_info();
+      return {};
+    }
+    if (seen & (1u << which)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
+    seen |= 1u << which;
+    const std::size_t at = reader.offset_of(v);
+    switch (which) {
+      case m_op: {
+        auto s = reader.read_string(v);
+        if (!s) return s.error_info();
+        op = parse_op_type(*s);
+        if (!op) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
+        return {};
+      }
+      case m_table:
+      case m_id: {
+        auto s = reader.read_string(v);
+        if (!s) return s.error_info();
+        (which == m_table ? entry.table : entry.id) = *s;
+        return {};
+      }
+      case m_op_id:
+      case m_tx_id: {
+        auto null = reader.read_null(v);
+        if (!null) return null.error_info();
+        if (*null) return {};
+        auto i = reader.read_int64(v);
+        if (!i) return i.error_info();
+        (which == m_op_id ? entry.op_id : entry.tx_id) = *i;
+        return {};
+      }
+      case m_data:
+      case m_old: {
+        auto null = reader.read_null(v);
+        if (!null) return null.error_info();
+        if (*null) return {};
+        auto o = reader.read_raw_object(v);
+        if (!o) return o.error_info();
+        if (which == m_data) {
+          data = *o;
+          data_at = at;
+        } else {
+          entry.old = *o;
+        }
+        return {};
+      }
+      case m_metadata: {
+        auto type = reader.type_of(v);
+        if (!type) return type.error_info();
+        if (*type == ondemand::json_type::string) {
+          auto str = reader.read_string(v);
+          if (!str) return str.error_info();
+          entry.metadata = *str;
+          return {};
+        }
+        auto raw = reader.read_raw(v);  // validates whatever it is
+        if (!raw) return raw.error_info();
+        if (*type == ondemand::json_type::null) return {};
+        // Core 0.4.0/0.4.1 wrote a non-TEXT _metadata as a JSON number; every
+        // core since drops it, and so do we (docs/crud.md).
+        if (*type == ondemand::json_type::number && dialect == crud_dialect::ps_crud) return {};
+        return reader.fail(errc::wrong_type, at, "metadata must be a string");
+      }
+      default: return {};
+    }
+  });
+  if (!r) return r.error_info();
+
+  for (unsigned required : {unsigned(m_op), unsigned(m_table), unsigned(m_id)}) {
+    if (!(seen & (1u << required))) {
+      reader.push_key(names[required]);
+      error e = reader.fail(errc::missing_field, object_at, "required member is absent");
+      reader.pop();
+      return e;
+    }
+  }
+  switch (*op) {
+    case op_type::put: entry.op = put_op<raw_object>{data}; break;
+    case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
+    case op_type::del:
+      if (data.present()) {
+        reader.push_key(names[m_data]);
+        error e = reader.fail(errc::delete_with_data, data_at, "a DELETE carries no data");
+        reader.pop();
+        return e;
+      }
+      entry.op = delete_op<raw_object>{};
+      break;
+  }
+  return entry;
+}
+
+
+}  // namespace wire
+
+struct encode_options {
+  // The PoC write API required CrudEntry.client_id (the ps_crud id); the
+  // current reference does not define it, so it is left out by default.
+  bool upload_client_id = false;
+};
+
+namespace detail {
+template <class Data>
+constexpr bool has_data(const Data& data) noexcept {
+  if constexpr (std::is_same_v<Data, raw_object>) return data.present();
+  else return true;
+}
+}  // namespace detail
+
+// Writes one entry in the reference form of a dialect: the core's key order
+// for ps_crud, JS toJSON() for sdk, the reference client's for upload;
+// absent optional members are left out.
+template <class Sink, class Row>
+void write_crud_entry(basic_json_writer<Sink>& w, const crud_entry<Row>& e, crud_dialect dialect,
+                      const encode_options& options = {}) {
+  const crud_dialect_keys k = keys_of(dialect);
+  auto optional_int = [&](std::string_view key, const std::optional<std::int64_t>& v) {
+    if (v && !key.empty()) {
+      w.key(key);
+      w.int_value(*v);
+    }
+  };
+  w.begin_object();
+  if (dialect == crud_dialect::sdk || (dialect == crud_dialect::upload && options.upload_client_id)) {
+    optional_int(k.op_id, e.op_id);
+  }
+  w.key(k.op);
+  w.string_value(to_string(e.type()));
+  if (dialect == crud_dialect::ps_crud) {
+    w.key(k.id);
+    w.string_value(e.id);
+    w.key(k.table);
+    w.string_value(e.table);
+  } else {
+    w.key(k.table);
+    w.string_value(e.table);
+    w.key(k.id);
+    w.string_value(e.id);
+    optional_int(k.tx_id, e.tx_id);
+  }
+  std::visit(
+      [&](const auto& op) {
+        if constexpr (requires { op.data; }) {
+          if (detail::has_data(op.data)) {
+            w.key(k.data);
+            write_row(w, op.data);
+          }
+        }
+      },
+      e.op);
+  if (e.old.present()) {
+    w.key(k.old);
+    w.raw_value(e.old);
+  }
+  if (e.metadata) {
+    w.key(k.metadata);
+    w.string_value(*e.metadata);
+  }
+  w.end_object();
+}
+
+// Writes a ps_crud row as {"id":N,"tx_id":N,"data":"<ps_crud JSON>"}.
+// `scratch` holds the inner JSON while it is embedded (reuse it).
+template <class Sink, class Row>
+void write_crud_row(basic_json_writer<Sink>& w, const crud_entry<Row>& e, std::string& scratch) {
+  scratch.clear();
+  json_writer inner{string_sink(scratch)};
+  write_crud_entry(inner, e, crud_dialect::ps_crud);
+  w.begin_object();
+  w.key("id");
+  if (e.op_id) w.int_value(*e.op_id);
+  else w.null_value();
+  w.key("tx_id");
+  if (e.tx_id) w.int_value(*e.tx_id);
+  else w.null_value();
+  w.key("data");
+  w.string_of_json(scratch);
+  w.end_object();
+}
+
+// Decodes single entries. Reuse one decoder: once its buffers have grown,
+// decoding allocates nothing. What a result refers to stays valid until the
+// next decode with the same decoder (and while the input buffer lives).
+class crud_decoder {
+ public:
+  explicit crud_decoder(const limits& lim = {}) : reader_(lim), inner_(lim) {}
+
+  // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
+  template <class Row = raw_object>
+  result<crud_entry<Row>> decode(std::string_view json, crud_dialect dialect) {
+    return typed<Row>(decode_raw(reader_, json, dialect));
+  }
+
+  // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
+  template <class Row = raw_object>
+  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
+    auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
+    if (entry) {
+      entry->op_id = id;
+      entry->tx_id = tx_id;
+    }
+    return typed<Row>(std::move(entry));
+  }
+
+  // A whole ps_crud row as JSON: {"id":N,"tx_id":N|null,"data":"<JSON text>"}.
+  // Errors inside the embedded JSON have paths "data.<path>" and the offset
+  // of the "data" string.
+  template <class Row = raw_object>
+  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) {
+    return typed<Row>(decode_row_raw(row_json));
+  }
+
+  const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
+
+ private:
+  static result<crud_entry<raw_object>> decode_raw(json_reader& reader, std::string_view json, crud_dialect dialect) {
+    if (auto started = reader.start(json); !started) return started.error_info();
+    auto root = reader.root_value();
+    if (!root) return root.error_info();
+    auto entry = wire::read_crud_entry(reader, *root, dialect);
+    if (!entry) return entry;
+    if (auto done = reader.finish(); !done) return done.error_info();
+    return entry;
+  }
+
+  result<crud_entry<raw_object>> decode_row_raw(std::string_view row_json) {
+    if (auto started = reader_.start(row_json); !started) return started.error_info();
+    auto root = reader_.root_value();
+    if (!root) return root.error_info();
+    const std::size_t object_at = reader_.offset_of(*root);
+    std::optional<std::int64_t> id, tx_id;
+    std::optional<std::string_view> data;
+    std::size_t data_at = 0;
+    unsigned seen = 0;
+    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
+      const unsigned bit = key == "id" ? 1u : key == "tx_id" ? 2u : key == "data" ? 4u : 0u;
+      if (bit == 0) {
+        auto skipped = reader_.read_raw(v);
+        return skipped ? result<void>{} : result<void>{skipped.error_info()};
+      }
+      if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
+      seen |= bit;
+      if (bit == 4) {
+        data_at = reader_.offset_of(v);
+        auto s = reader_.read_string(v);
+        if (!s) return s.error_info();
+        data = *s;
+        return {};
+      }
+      auto null = reader_.read_null(v);
+      if (!null) return null.error_info();
+      if (*null) {
+        if (bit == 1) return reader_.fail(errc::wrong_type, key_at, "the ps_crud id is never null");
+        return {};
+      }
+      auto i = reader_.read_int64(v);
+      if (!i) return i.error_info();
+      (bit == 1 ? id : tx_id) = *i;
+      return {};
+    });
+    if (!r) return r.error_info();
+    for (auto [bit, name] : {std::pair{1u, "id"}, std::pair{4u, "data"}}) {
+      if (!(seen & bit)) {
+        reader_.push_key(name);
+        error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
+        reader_.pop();
+        return e;
+      }
+    }
+    if (auto done = reader_.finish(); !done) return done.error_info();
+    auto entry = decode_raw(inner_, *data, crud_dialect::ps_crud);
+    if (!entry) {
+      error e = entry.error_info();
+      error outer = make_error(e.code, data_at, e.detail);
+      outer.path.append_key("data");
+      if (!e.path.empty()) outer.path.append_key(e.path.view());
+      return outer;
+    }
+    entry->op_id = id;
+    entry->tx_id = tx_id;
+    return entry;
+  }
+
+  template <class Row>
+  static result<crud_entry<Row>> typed(result<crud_entry<raw_object>> raw) {
+    if constexpr (std::is_same_v<Row, raw_object>) {
+      return raw;
+    } else {
+      if (!raw) return raw.error_info();
+      return to_typed<Row>(*raw);
+    }
+  }
+
+  json_reader reader_;
+  json_reader inner_;  // the JSON embedded in a ps_crud row's data string
+};
+
+}  // namespace pswire

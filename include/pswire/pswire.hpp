@@ -1,0 +1,17 @@
+// pswire: the PowerSync write-path codec. Include this, or just the family
+// header you need (each includes the core it stands on).
+#pragma once
+
+#include "core/errors.hpp"        // errc, error, result<T>
+#include "core/limits.hpp"        // limits
+#include "core/json_validate.hpp" // strict JSON validation
+#include "core/raw_json.hpp"      // raw_value, raw_object, raw_string views
+#include "core/json_reader.hpp"   // the strict reader decoders share
+#include "core/json_writer.hpp"   // the writer into caller buffers
+#include "row.hpp"                // typed rows: PSWIRE_ROW
+#include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
+#include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch
+
+#define PSWIRE_VERSION_MAJOR 0
+#define PSWIRE_VERSION_MINOR 1
+#define PSWIRE_VERSION_PATCH 0
