@@ -1,0 +1,121 @@
+// batch.hpp: CrudTransaction, TransactionBatch, and ps_crud rows -> batch.
+#include "test_support.hpp"
+
+using namespace pswire;
+using test_support::encode;
+
+TEST_CASE("the reference examples decode and re-encode (write-api.md 8)") {
+  batch_decoder d;
+  for (std::string_view body : {
+           R"({"transactions":[{"crud":[{"op":"PUT","table":"widgets","id":"11111111-1111-1111-1111-111111111111","op_data":{"name":"manual test row"}}]}]})",
+           R"({"transactions":[{"crud":[{"op":"DELETE","table":"widgets","id":"1111"}]}]})",
+           R"({"transactions":[{"crud":[]}]})",
+           R"({"transactions":[{"crud":[{"op":"DELETE","table":"items","id":"1"},{"op":"DELETE","table":"items","id":"2"}]}]})",
+           R"({"transactions":[{"crud":[{"op":"PUT","table":"items","id":"1"}],"transaction_id":1},{"crud":[{"op":"PUT","table":"items","id":"2"}],"transaction_id":2}]})",
+       }) {
+    CAPTURE(body);
+    auto batch = d.decode_batch(body);
+    REQUIRE(batch);
+    CHECK(encode([&](json_writer& w) { write_batch(w, *batch); }) == body);
+  }
+}
+
+TEST_CASE("server path: iterate transactions and operations") {
+  batch_decoder d;
+  auto batch = d.decode_batch(
+      R"({"on_fatal_error":"skip","transactions":[{"transaction_id":1,"crud":[{"op":"PUT","table":"items","id":"1","op_data":{"a":1}},{"op":"PATCH","table":"items","id":"1","op_data":{"a":null}}]},{"crud":[{"op":"DELETE","table":"items","id":"1"}],"transaction_id":2}]})");
+  REQUIRE(batch);
+  REQUIRE(batch->transactions.size() == 2);
+  CHECK(batch->transactions[0].transaction_id == 1);
+  REQUIRE(batch->transactions[0].crud.size() == 2);
+  CHECK(batch->transactions[0].crud[0].type() == op_type::put);
+  CHECK(batch->transactions[0].crud[1].as_patch()->data.find("a")->is_null());
+  CHECK(batch->transactions[1].crud[0].type() == op_type::del);
+  CHECK(batch->transactions[1].transaction_id == 2);
+}
+
+TEST_CASE("the PoC single transaction body") {
+  batch_decoder d;
+  const std::string body =
+      R"({"crud":[{"client_id":42,"op":"PATCH","table":"todos","id":"u","transaction_id":7,"op_data":{"completed":1}}],"transaction_id":7})";
+  auto tx = d.decode_transaction(body);
+  REQUIRE(tx);
+  CHECK(tx->crud[0].op_id == 42);
+  CHECK(encode([&](json_writer& w) { write_transaction(w, *tx, {.upload_client_id = true}); }) == body);
+  CHECK(d.decode_transaction(R"({"crud":[],"transaction_id":null})"));
+}
+
+TEST_CASE("batch rejections") {
+  batch_decoder d;
+  auto code_path = [&](std::string_view body) {
+    auto r = d.decode_batch(body);
+    return r ? std::string("ok") : test_support::error_name(r.error_info()) + ":" + std::string(r.error_info().path.view());
+  };
+  CHECK(code_path(R"({"transactions":[]})") == "batch_empty:transactions");
+  CHECK(code_path(R"({"transactions":"not-an-array"})") == "wrong_type:transactions");
+  CHECK(code_path(R"({})") == "missing_field:transactions");
+  CHECK(code_path(R"({"transactions":[{}]})") == "missing_field:transactions[0].crud");
+  CHECK(code_path(R"({"transactions":[{"crud":{}}]})") == "wrong_type:transactions[0].crud");
+  CHECK(code_path(R"({"transactions":[{"crud":[]},{"crud":[{"op":"PUT","table":"t"}]}]})") ==
+        "missing_field:transactions[1].crud[0].id");
+  CHECK(code_path(R"({"transactions":[{"crud":[],"crud":[]}]})") == "duplicate_key:transactions[0].crud");
+  CHECK(code_path(R"({"transactions":[{"crud":[]}],"transactions":[{"crud":[]}]})") == "duplicate_key:transactions");
+  CHECK(code_path(R"({"transactions":[{"crud":[],"transaction_id":"7"}]})") == "wrong_type:transactions[0].transaction_id");
+  CHECK(code_path(R"({"transactions":[{"crud":[{"op":"MOVE","table":"t","id":"1"}]}]})") ==
+        "unknown_op:transactions[0].crud[0].op");
+
+  std::string fifty_one = R"({"transactions":[)";
+  for (int i = 0; i < 51; ++i) fifty_one += std::string(i ? "," : "") + R"({"crud":[]})";
+  fifty_one += "]}";
+  CHECK(code_path(fifty_one) == "batch_too_large:transactions[50]");
+  limits wide;
+  wide.max_batch_transactions = 100;
+  batch_decoder wide_decoder(wide);
+  CHECK(wide_decoder.decode_batch(fifty_one));
+}
+
+TEST_CASE("client path: ps_crud rows become a batch, data spliced byte for byte") {
+  std::string out;
+  json_writer w{string_sink(out)};
+  upload_batch_builder builder(w);
+  REQUIRE(builder.add_row(1, 1, R"({"op":"PUT","id":"a","type":"lists","data":{"name":"x\u00e9","n":1.50}})"));
+  REQUIRE(builder.add_row(2, 1, R"({"op":"PUT","id":"b","type":"todos","data":{"list_id":"a"}})"));
+  REQUIRE(builder.add_row(3, 2, R"({"op":"PATCH","id":"b","type":"todos","data":{"done":1},"old":{"done":0}})"));
+  REQUIRE(builder.add_row(4, std::nullopt, R"({"op":"DELETE","id":"a","type":"lists"})"));
+  REQUIRE(builder.add_row(5, std::nullopt, R"({"op":"DELETE","id":"b","type":"lists"})"));
+  CHECK(builder.transactions() == 4);  // NULL tx_ids never group (SQL NULL = NULL is not true)
+  CHECK(builder.last_op_id() == 5);
+  REQUIRE(builder.finish());
+  CHECK(out ==
+        R"({"transactions":[{"crud":[{"op":"PUT","table":"lists","id":"a","transaction_id":1,"op_data":{"name":"x\u00e9","n":1.50}},)"
+        R"({"op":"PUT","table":"todos","id":"b","transaction_id":1,"op_data":{"list_id":"a"}}],"transaction_id":1},)"
+        R"({"crud":[{"op":"PATCH","table":"todos","id":"b","transaction_id":2,"op_data":{"done":1},"previous_values":{"done":0}}],"transaction_id":2},)"
+        R"({"crud":[{"op":"DELETE","table":"lists","id":"a"}]},{"crud":[{"op":"DELETE","table":"lists","id":"b"}]}]})");
+  batch_decoder d;
+  CHECK(d.decode_batch(out));
+}
+
+TEST_CASE("client path: grouping follows consecutive ids, and a full batch says so") {
+  std::string out;
+  json_writer w{string_sink(out)};
+  limits two;
+  two.max_batch_transactions = 2;
+  upload_batch_builder builder(w, two);
+  REQUIRE(builder.add_row(1, 7, R"({"op":"DELETE","id":"a","type":"t"})"));
+  REQUIRE(builder.add_row(3, 7, R"({"op":"DELETE","id":"b","type":"t"})"));  // a gap in ids splits
+  const auto size_before = out.size();
+  auto full = builder.add_row(4, 8, R"({"op":"DELETE","id":"c","type":"t"})");
+  CHECK(full.code() == errc::batch_too_large);
+  CHECK(out.size() == size_before);  // nothing written
+  REQUIRE(builder.finish());
+  batch_decoder d;
+  auto batch = d.decode_batch(out);
+  REQUIRE(batch);
+  CHECK(batch->transactions.size() == 2);
+
+  std::string empty_out;
+  json_writer empty_writer{string_sink(empty_out)};
+  upload_batch_builder empty(empty_writer);
+  CHECK(empty.finish().code() == errc::batch_empty);
+  CHECK(empty.add_row(1, 1, R"({"op":"NOPE","id":"a","type":"t"})").code() == errc::unknown_op);
+}

@@ -1,0 +1,183 @@
+// crud.hpp: PUT/PATCH/DELETE entries in the ps_crud, sdk and upload dialects.
+#include "test_support.hpp"
+
+using namespace pswire;
+using test_support::encode;
+
+namespace {
+std::string reencode(std::string_view json, crud_dialect in, crud_dialect out) {
+  crud_decoder decoder;
+  auto entry = decoder.decode(json, in);
+  if (!entry) return "!" + test_support::error_name(entry.error_info()) + "@" + std::to_string(entry.error_info().offset) +
+                     ":" + std::string(entry.error_info().path.view());
+  return encode([&](json_writer& w) { write_crud_entry(w, *entry, out, {.upload_client_id = true}); });
+}
+std::string roundtrip(std::string_view json, crud_dialect d) { return reencode(json, d, d); }
+}  // namespace
+
+TEST_CASE("ps_crud rows written by the core round-trip byte for byte (crud.md 2.7)") {
+  for (std::string_view row : {
+           R"({"op":"PUT","id":"foo","type":"users","data":{"my":"value"}})",
+           R"({"op":"DELETE","id":"foo","type":"users"})",
+           R"({"op":"DELETE","id":"foo","type":"users","metadata":"my metadata"})",
+           R"({"op":"PUT","id":"foo","type":"users","data":{"my":"value"},"old":{"previous":"value"}})",
+           R"({"op":"PATCH","id":"$testId","type":"assets","data":{"quantity":4611686018427387905}})",
+           R"({"op":"PUT","id":"id1","type":"t","data":{"a":1,"m":1.5,"z":"zz"}})",
+           R"({"op":"PATCH","id":"id1","type":"t","data":{"b":null}})",
+           R"({"op":"PATCH","id":"id1","type":"t","data":{}})",
+           R"({"op":"PATCH","id":"o1","type":"told","data":{"a":2},"old":{"z":"zz","a":1,"m":1.5,"b":null}})",
+           R"({"op":"PUT","id":"m1","type":"tmeta","data":{"z":"zz"},"metadata":"meta \"q\""})",
+           R"({"op":"PUT","id":"","type":"t","data":{"10":1,"9":2,"B":3,"a\"b":4,"é":5}})",
+           R"({"op":"PUT","id":"x","type":"t","data":{"s":"h\u00e9 \/ \u0041"}})",
+       }) {
+    CAPTURE(row);
+    CHECK(roundtrip(row, crud_dialect::ps_crud) == row);
+  }
+}
+
+TEST_CASE("ps_crud: readers parse by key, not position") {
+  // insert_only tables write op,type,id; core 0.4.0 wrote op,type,id,data,old,metadata.
+  CHECK(roundtrip(R"({"op":"PUT","type":"tio","id":"i1","data":{"a":5,"z":"zz"}})", crud_dialect::ps_crud) ==
+        R"({"op":"PUT","id":"i1","type":"tio","data":{"a":5,"z":"zz"}})");
+  // core 0.4.0/0.4.1 wrote "metadata":null, or a number for non-TEXT _metadata: both mean absent now.
+  CHECK(roundtrip(R"({"op":"PUT","type":"t","id":"a","data":{},"old":null,"metadata":null})", crud_dialect::ps_crud) ==
+        R"({"op":"PUT","id":"a","type":"t","data":{}})");
+  CHECK(roundtrip(R"({"op":"DELETE","type":"t","id":"a","metadata":42})", crud_dialect::ps_crud) ==
+        R"({"op":"DELETE","id":"a","type":"t"})");
+  // Unknown members are accepted (and validated), any order, any whitespace.
+  CHECK(roundtrip(R"( { "future" : [1,{"x":null}] , "id" : "a" , "type":"t", "op" : "DELETE" } )", crud_dialect::ps_crud) ==
+        R"({"op":"DELETE","id":"a","type":"t"})");
+  // Escaped member names mean the same as plain ones.
+  CHECK(roundtrip(R"({"\u006fp":"DELETE","i\u0064":"a","type":"t"})", crud_dialect::ps_crud) ==
+        R"({"op":"DELETE","id":"a","type":"t"})");
+  // Manual writes can put any JSON in data.
+  CHECK(roundtrip(R"({"op":"PUT","id":"a","type":"t","data":{"nested":{"b":[true,false,null]}}})", crud_dialect::ps_crud) ==
+        R"({"op":"PUT","id":"a","type":"t","data":{"nested":{"b":[true,false,null]}}})");
+}
+
+TEST_CASE("SDK toJSON: JS and Dart forms decode to the same entry") {
+  const std::string js =
+      R"({"op_id":2,"op":"PATCH","type":"lists","id":"a185b7e1-dffa-4a9a-888c-15c0f0cac4b3","tx_id":2,"data":{"name":"new name"},"old":{"name":"entry"}})";
+  CHECK(roundtrip(js, crud_dialect::sdk) == js);
+  // Dart: metadata before old, nulls kept.
+  CHECK(roundtrip(R"({"op_id":3,"op":"DELETE","type":"lists","id":"x","tx_id":4,"data":null,"metadata":null,"old":null})",
+                  crud_dialect::sdk) == R"({"op_id":3,"op":"DELETE","type":"lists","id":"x","tx_id":4})");
+  // Before June 2025 toJSON had no old/metadata; a null tx_id is kept by JSON.stringify.
+  CHECK(roundtrip(R"({"op_id":1,"op":"PUT","type":"t","id":"x","tx_id":null,"data":{"a":1}})", crud_dialect::sdk) ==
+        R"({"op_id":1,"op":"PUT","type":"t","id":"x","data":{"a":1}})");
+  CHECK(roundtrip(R"({"op_id":9223372036854775807,"op":"PUT","type":"t","id":"x","tx_id":-9223372036854775808,"data":{}})",
+                  crud_dialect::sdk) ==
+        R"({"op_id":9223372036854775807,"op":"PUT","type":"t","id":"x","tx_id":-9223372036854775808,"data":{}})");
+}
+
+TEST_CASE("write-API CrudEntry: reference and PoC forms") {
+  const std::string reference = R"({"op":"PUT","table":"widgets","id":"1111","op_data":{"name":"manual test row"}})";
+  CHECK(roundtrip(reference, crud_dialect::upload) == reference);
+  CHECK(roundtrip(R"({"client_id":42,"id":"u","op":"PATCH","table":"todos","transaction_id":7,"op_data":{"completed":1}})",
+                  crud_dialect::upload) ==
+        R"({"client_id":42,"op":"PATCH","table":"todos","id":"u","transaction_id":7,"op_data":{"completed":1}})");
+  CHECK(roundtrip(R"({"op":"DELETE","table":"t","id":"1","previous_values":{"a":1},"metadata":"m","transaction_id":null})",
+                  crud_dialect::upload) == R"({"op":"DELETE","table":"t","id":"1","previous_values":{"a":1},"metadata":"m"})");
+  // The same entry crosses dialects: ps_crud -> upload -> sdk.
+  CHECK(reencode(R"({"op":"PATCH","id":"o1","type":"told","data":{"a":2},"old":{"a":1},"metadata":"x"})", crud_dialect::ps_crud,
+                 crud_dialect::upload) ==
+        R"({"op":"PATCH","table":"told","id":"o1","op_data":{"a":2},"previous_values":{"a":1},"metadata":"x"})");
+}
+
+TEST_CASE("absent data is kept apart from empty data") {
+  crud_decoder d;
+  auto put = d.decode(R"({"op":"PUT","table":"t","id":"1"})", crud_dialect::upload);
+  REQUIRE(put);
+  CHECK_FALSE(put->as_put()->data.present());
+  CHECK(roundtrip(R"({"op":"PUT","table":"t","id":"1"})", crud_dialect::upload) == R"({"op":"PUT","table":"t","id":"1"})");
+  CHECK(roundtrip(R"({"op":"PATCH","table":"t","id":"1"})", crud_dialect::upload) == R"({"op":"PATCH","table":"t","id":"1"})");
+}
+
+TEST_CASE("rejections have named errors, offsets and paths") {
+  const auto sdk = crud_dialect::sdk, up = crud_dialect::upload, ps = crud_dialect::ps_crud;
+  CHECK(roundtrip(R"({"op":"put","id":"x","type":"t"})", ps) == "!unknown_op@6:op");
+  CHECK(roundtrip(R"({"op":"UPSERT","id":"x","type":"t"})", ps) == "!unknown_op@6:op");
+  CHECK(roundtrip(R"({"op":1,"id":"x","type":"t"})", ps) == "!wrong_type@6:op");
+  CHECK(roundtrip(R"({"id":"x","type":"t"})", ps) == "!missing_field@0:op");
+  CHECK(roundtrip(R"({"op":"PUT","type":"t"})", ps) == "!missing_field@0:id");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x"})", ps) == "!missing_field@0:type");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t"})", up) == "!missing_field@0:table");
+  CHECK(roundtrip(R"({"op":"PUT","id":7,"type":"t"})", ps) == "!wrong_type@17:id");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":null})", ps) == "!wrong_type@28:type");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","data":[1]})", ps) == "!wrong_type@39:data");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","data":"{}"})", ps) == "!wrong_type@39:data");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","old":5})", ps) == "!wrong_type@38:old");
+  CHECK(roundtrip(R"({"op":"DELETE","id":"x","type":"t","data":{}})", ps) == "!delete_with_data@42:data");
+  CHECK(roundtrip(R"({"op":"DELETE","id":"x","type":"t","metadata":{}})", ps) == "!wrong_type@46:metadata");
+  CHECK(roundtrip(R"({"op":"DELETE","type":"t","id":"x","metadata":1})", sdk) == "!wrong_type@46:metadata");
+  CHECK(roundtrip(R"({"op":"PUT","op":"PUT","id":"x","type":"t"})", ps) == "!duplicate_key@12:op");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","\u0069d":"y"})", ps) == "!duplicate_key@32:id");
+  CHECK(roundtrip(R"({"op_id":1.5,"op":"PUT","id":"x","type":"t"})", sdk) == "!wrong_type@9:op_id");
+  CHECK(roundtrip(R"({"op_id":"1","op":"PUT","id":"x","type":"t"})", sdk) == "!wrong_type@9:op_id");
+  CHECK(roundtrip(R"({"tx_id":9223372036854775808,"op":"PUT","id":"x","type":"t"})", sdk) == "!number_out_of_range@9:tx_id");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","data":{"a":01}})", ps) == "!invalid_number@45:data");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t","zzz":[1,]})", ps) == "!invalid_json@41:zzz");
+  CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t"} trailing)", ps) == "!trailing_content@33:");
+  CHECK(roundtrip(R"([{"op":"PUT","id":"x","type":"t"}])", ps) == "!wrong_type@0:");
+  CHECK(roundtrip("", ps) == "!empty_input@0:");
+}
+
+TEST_CASE("a ps_crud row carries id and tx_id next to its data text") {
+  crud_decoder d;
+  auto e = d.decode_crud_row(R"({"id":7,"tx_id":3,"data":"{\"op\":\"PUT\",\"id\":\"a\",\"type\":\"t\",\"data\":{\"v\":1e+20}}"})");
+  REQUIRE(e);
+  CHECK(e->op_id == 7);
+  CHECK(e->tx_id == 3);
+  CHECK(e->as_put()->data.text() == R"({"v":1e+20})");
+  std::string scratch;
+  CHECK(encode([&](json_writer& w) { write_crud_row(w, *e, scratch); }) ==
+        R"({"id":7,"tx_id":3,"data":"{\"op\":\"PUT\",\"id\":\"a\",\"type\":\"t\",\"data\":{\"v\":1e+20}}"})");
+  // Rows from before migration 2 have a NULL tx_id.
+  auto old = d.decode_crud_row(R"({"id":1,"tx_id":null,"data":"{\"op\":\"DELETE\",\"id\":\"a\",\"type\":\"t\"}"})");
+  REQUIRE(old);
+  CHECK_FALSE(old->tx_id);
+
+  auto bad_inner = d.decode_crud_row(R"({"id":1,"tx_id":1,"data":"{\"op\":\"NOPE\",\"id\":\"a\",\"type\":\"t\"}"})");
+  CHECK(bad_inner.code() == errc::unknown_op);
+  CHECK(bad_inner.error_info().path.view() == "data.op");
+  CHECK(d.decode_crud_row(R"({"tx_id":1,"data":"{}"})").code() == errc::missing_field);
+  CHECK(d.decode_crud_row(R"({"id":null,"data":"{}"})").code() == errc::wrong_type);
+  CHECK(d.decode_crud_row(R"({"id":1,"data":{}})").code() == errc::wrong_type);
+  CHECK(d.decode_crud_row(R"({"id":1,"data":"{\"op\":\"PUT\",\"id\":\"a\",\"type\":\"t\"} x"})").code() ==
+        errc::trailing_content);
+}
+
+namespace crud_app {
+struct todo {
+  std::string description;
+  std::optional<std::int64_t> completed;
+  bool operator==(const todo&) const = default;
+};
+}  // namespace crud_app
+PSWIRE_ROW(crud_app::todo, description, completed)
+
+TEST_CASE("templated op types over a described struct") {
+  crud_decoder d;
+  auto put = d.decode<crud_app::todo>(R"({"op":"PUT","id":"1","type":"todos","data":{"completed":0,"description":"Milk"}})",
+                                 crud_dialect::ps_crud);
+  REQUIRE(put);
+  static_assert(std::is_same_v<decltype(put->as_put()->data), crud_app::todo>);
+  CHECK(put->as_put()->data == crud_app::todo{"Milk", 0});
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, *put, crud_dialect::ps_crud); }) ==
+        R"({"op":"PUT","id":"1","type":"todos","data":{"completed":0,"description":"Milk"}})");
+
+  auto patch = d.decode<crud_app::todo>(R"({"op_id":4,"op":"PATCH","type":"todos","id":"1","tx_id":2,"data":{"completed":null}})",
+                                   crud_dialect::sdk);
+  REQUIRE(patch);
+  CHECK(patch->as_patch()->data.state(&crud_app::todo::completed) == field_state::null);
+  CHECK(patch->as_patch()->data.state(&crud_app::todo::description) == field_state::absent);
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, *patch, crud_dialect::upload); }) ==
+        R"({"op":"PATCH","table":"todos","id":"1","transaction_id":2,"op_data":{"completed":null}})");
+
+  auto del = d.decode<crud_app::todo>(R"({"op":"DELETE","table":"todos","id":"1"})", crud_dialect::upload);
+  REQUIRE(del);
+  CHECK(del->as_delete() != nullptr);
+
+  auto bad = d.decode<crud_app::todo>(R"({"op":"PUT","id":"1","type":"todos","data":{"completed":0}})", crud_dialect::ps_crud);
+  CHECK(bad.code() == errc::missing_field);
+}

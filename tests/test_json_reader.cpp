@@ -1,0 +1,99 @@
+// core/json_reader.hpp: strictness of the simdjson On-Demand front end.
+#include "test_support.hpp"
+
+using namespace pswire;
+
+namespace {
+// Reads {"k": <value>, ...} through the reader, the way decoders do: member
+// "n" as int64, "s" as string, "raw" raw, everything else skipped.
+error read(std::string_view json, const limits& lim = {}) {
+  json_reader reader(lim);
+  if (auto started = reader.start(json); !started) return started.error_info();
+  auto root = reader.root_value();
+  if (!root) return root.error_info();
+  auto r = reader.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t) -> result<void> {
+    if (key == "n") {
+      auto i = reader.read_int64(v);
+      return i ? result<void>{} : result<void>{i.error_info()};
+    }
+    if (key == "s") {
+      auto s = reader.read_string(v);
+      return s ? result<void>{} : result<void>{s.error_info()};
+    }
+    auto raw = reader.read_raw(v);
+    return raw ? result<void>{} : result<void>{raw.error_info()};
+  });
+  if (!r) return r.error_info();
+  if (auto done = reader.finish(); !done) return done.error_info();
+  return {};
+}
+}  // namespace
+
+TEST_CASE("accepts valid messages") {
+  CHECK(read(R"({"n":-9223372036854775808,"s":"x","skip":{"a":[1,2,{"b":null}]},"t":true})").code == errc::ok);
+  CHECK(read(" {} \n").code == errc::ok);
+}
+
+TEST_CASE("rejects invalid JSON anywhere, including skipped values") {
+  CHECK(read(R"({"skip":{"a":tru}})").code == errc::invalid_json);
+  CHECK(read(R"({"skip":[1 2]})").code == errc::invalid_json);
+  CHECK(read(R"({"skip":01})").code == errc::invalid_number);
+  CHECK(read(R"({"skip":"\x"})").code == errc::invalid_string);
+  CHECK(read(R"({"skip":"\ud800"})").code == errc::invalid_string);
+  CHECK(read("{\"skip\":\"a\x01\"}").code == errc::invalid_string);
+  CHECK(read("{\"s\":\"\xC0\xAF\"}").code == errc::invalid_utf8);
+  CHECK(read("{\"s\":\"a\0b\"}").code != errc::ok);
+}
+
+TEST_CASE("rejects trailing content and empty input") {
+  CHECK(read(R"({"n":1} x)").code == errc::trailing_content);
+  CHECK(read(R"({"n":1}})").code == errc::trailing_content);
+  CHECK(read(R"({"n":1}{})").code == errc::trailing_content);
+  CHECK(read("").code == errc::empty_input);
+  CHECK(read("  \n ").code == errc::empty_input);
+}
+
+TEST_CASE("classifies integers exactly") {
+  CHECK(read(R"({"n":9223372036854775808})").code == errc::number_out_of_range);
+  CHECK(read(R"({"n":-9223372036854775809})").code == errc::number_out_of_range);
+  CHECK(read(R"({"n":1.0})").code == errc::wrong_type);
+  CHECK(read(R"({"n":1e3})").code == errc::wrong_type);
+  CHECK(read(R"({"n":"1"})").code == errc::wrong_type);
+  CHECK(read(R"({"n":-})").code == errc::invalid_number);
+}
+
+TEST_CASE("errors carry the byte offset and the JSON path") {
+  const error e = read(R"({"a":1, "n":"x"})");
+  CHECK(e.code == errc::wrong_type);
+  CHECK(e.offset == 12);
+  CHECK(e.path.view() == "n");
+  const error syntax = read(R"({"n":"x", "z":[1,}])");
+  CHECK(syntax.code == errc::invalid_json);  // a syntax error anywhere wins over the type error before it
+  CHECK(syntax.offset == 17);
+}
+
+TEST_CASE("enforces the message size limit before parsing") {
+  limits lim;
+  lim.max_message_bytes = 8;
+  CHECK(read(R"({"n":1})", lim).code == errc::ok);
+  CHECK(read(R"({"n":123})", lim).code == errc::message_too_large);
+}
+
+TEST_CASE("parses in place when the caller provides padding") {
+  std::string buffer = R"({"s":"in place"})";
+  const std::size_t size = buffer.size();
+  buffer.resize(size + simdjson::SIMDJSON_PADDING);
+  json_reader reader;
+  REQUIRE(reader.start(std::string_view(buffer.data(), size), buffer.size()));
+  auto root = reader.root_value();
+  REQUIRE(root);
+  std::string_view raw_view;
+  auto r = reader.for_each_member(*root, [&](std::string_view, ondemand::value& v, std::size_t) -> result<void> {
+    auto raw = reader.read_raw(v);
+    raw_view = raw->text();
+    return {};
+  });
+  REQUIRE(r);
+  CHECK(raw_view == "\"in place\"");
+  CHECK(raw_view.data() == buffer.data() + 5);  // a view into the caller's buffer
+}

@@ -1,0 +1,91 @@
+// row.hpp: typed rows described once with PSWIRE_ROW.
+#include "test_support.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+using namespace pswire;
+using test_support::encode;
+
+namespace app {
+struct todo {
+  std::string description;
+  std::optional<std::int64_t> completed;
+  std::optional<double> priority;
+  std::optional<std::string> list_id;
+  bool operator==(const todo&) const = default;
+};
+struct wide {
+  raw_string name;
+  big_integer big;
+  std::int32_t small = 0;
+  bool flag = false;
+  raw_value anything;
+  bool operator==(const wide&) const = default;
+};
+}  // namespace app
+
+PSWIRE_ROW(app::todo, description, completed, priority, list_id)
+PSWIRE_ROW(app::wide, name, big, small, flag, anything)
+
+TEST_CASE("a described struct reads PUT data") {
+  auto data = raw_object::parse(R"({"completed":0,"description":"Buy milk","priority":1.5,"extra":"ignored"})");
+  auto row = read_row<app::todo>(*data);
+  REQUIRE(row);
+  CHECK(row->description == "Buy milk");
+  CHECK(row->completed == 0);
+  CHECK(row->priority == 1.5);
+  CHECK(row->list_id == std::nullopt);
+}
+
+TEST_CASE("PUT rejects missing or mistyped required fields and duplicates") {
+  CHECK(read_row<app::todo>(*raw_object::parse(R"({"completed":1})")).code() == errc::missing_field);
+  CHECK(read_row<app::todo>(*raw_object::parse(R"({"description":null})")).code() == errc::missing_field);
+  CHECK(read_row<app::todo>(*raw_object::parse(R"({"description":5})")).code() == errc::wrong_type);
+  CHECK(read_row<app::todo>(*raw_object::parse(R"({"description":"a","completed":1.5})")).code() == errc::wrong_type);
+  CHECK(read_row<app::todo>(*raw_object::parse(R"({"description":"a","description":"b"})")).code() == errc::duplicate_key);
+  auto err = read_row<app::todo>(*raw_object::parse(R"({"description":"a","completed":"x"})"));
+  CHECK(err.error_info().path.view() == "completed");
+}
+
+TEST_CASE("SQLite storage quirks: 0/1 booleans and digits stored as text") {
+  auto row = read_row<app::wide>(*raw_object::parse(
+      R"({"name":"n\u00e9","big":123456789012345678901234567890,"small":"42","flag":1,"anything":[1,{"a":2}]})"));
+  REQUIRE(row);
+  CHECK(row->name.unescaped() == "n\xC3\xA9");
+  CHECK(row->big == big_integer("123456789012345678901234567890"));
+  CHECK(row->small == 42);
+  CHECK(row->flag);
+  CHECK(row->anything.text() == R"([1,{"a":2}])");
+  CHECK(read_row<app::wide>(*raw_object::parse(R"({"name":"","big":1,"small":2147483648,"flag":true,"anything":null})"))
+            .code() == errc::number_out_of_range);
+  CHECK(read_row<app::wide>(*raw_object::parse(R"({"name":"","big":1,"small":"4x","flag":true,"anything":null})"))
+            .code() == errc::wrong_type);
+  CHECK(read_row<app::wide>(*raw_object::parse(R"({"name":"","big":1,"small":1,"flag":2,"anything":null})")).code() ==
+        errc::wrong_type);
+}
+
+TEST_CASE("PATCH fields are tri-state: absent, null, value") {
+  auto patch = read_patch<app::todo>(*raw_object::parse(R"({"completed":null,"priority":2.5})"));
+  REQUIRE(patch);
+  CHECK(patch->state(&app::todo::description) == field_state::absent);
+  CHECK(patch->state(&app::todo::completed) == field_state::null);
+  CHECK(patch->state(&app::todo::priority) == field_state::value);
+  CHECK(patch->values.priority == 2.5);
+  // A non-optional field may still be set to NULL by a PATCH.
+  auto to_null = read_patch<app::todo>(*raw_object::parse(R"({"description":null})"));
+  REQUIRE(to_null);
+  CHECK(to_null->state(&app::todo::description) == field_state::null);
+}
+
+TEST_CASE("typed rows write keys in byte order like the core") {
+  app::todo t{"Buy milk", 0, 1.5, std::nullopt};
+  CHECK(encode([&](json_writer& w) { write_row(w, t); }) == R"({"completed":0,"description":"Buy milk","priority":1.5})");
+  patch_row<app::todo> p;
+  p.set(&app::todo::priority, std::optional<std::optional<double>>(std::optional<double>(2.0)));
+  p.set(&app::todo::completed, std::optional<std::optional<std::int64_t>>());
+  CHECK(encode([&](json_writer& w) { write_row(w, p); }) == R"({"completed":null,"priority":2.0})");
+  auto back = read_patch<app::todo>(*raw_object::parse(R"({"completed":null,"priority":2.0})"));
+  CHECK(*back == p);
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# CLI tests for tools/pswire: canonical output, error lines, exit codes.
+# Usage: test_tool.sh PSWIRE_BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1 src=$2
+passed=0 failed=0
+expect() {  # expect NAME WANT_EXIT WANT_STDOUT WANT_STDERR_PREFIX -- command...
+  local name=$1 want_exit=$2 want_out=$3 want_err=$4; shift 5
+  local out err status
+  out=$("$@" 2>/tmp/pswire-tool-err.$$); status=$?
+  err=$(cat /tmp/pswire-tool-err.$$)
+  if [ "$status" = "$want_exit" ] && [ "$out" = "$want_out" ] && [[ "$err" == "$want_err"* ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n  exit %s (want %s)\n  stdout: %s\n  want:   %s\n  stderr: %s\n' "$name" "$status" "$want_exit" "$out" "$want_out" "$err"
+  fi
+}
+run() { printf '%s' "$1" | "$bin" "${@:2}"; }
+
+expect batch 0 '{"transactions":[{"crud":[{"op":"PUT","table":"w","id":"1","op_data":{"a":1}}]}]}' '' -- \
+  run '{ "transactions" : [ {"crud":[{"id":"1","table":"w","op":"PUT","op_data":{"a":1}}]} ] }' decode batch
+expect transaction 0 '{"crud":[{"client_id":42,"op":"PATCH","table":"todos","id":"u","transaction_id":7,"op_data":{"completed":1}}],"transaction_id":7}' '' -- \
+  run '{"crud":[{"client_id":42,"id":"u","op":"PATCH","table":"todos","transaction_id":7,"op_data":{"completed":1}}],"transaction_id":7}' decode transaction
+expect sdk-entry 0 '{"op_id":3,"op":"DELETE","type":"t","id":"x","tx_id":4}' '' -- \
+  run '{"op_id":3,"op":"DELETE","type":"t","id":"x","tx_id":4,"data":null,"metadata":null,"old":null}' decode sdk-entry
+expect upload-entry 0 '{"op":"DELETE","table":"t","id":"x"}' '' -- run '{"op":"DELETE","table":"t","id":"x"}' decode upload-entry
+expect crud-row 0 '{"id":1,"tx_id":2,"data":"{\"op\":\"PUT\",\"id\":\"a\",\"type\":\"t\",\"data\":{}}"}' '' -- \
+  run '{"id":1,"tx_id":2,"data":"{\"op\":\"PUT\",\"type\":\"t\",\"id\":\"a\",\"data\":{}}"}' decode crud-row
+expect error-line 1 '' 'pswire: unknown_op at byte 6 (op): op must be PUT, PATCH or DELETE' -- \
+  run '{"op":"MOVE","table":"t","id":"x"}' decode upload-entry
+expect batch-empty 1 '' 'pswire: batch_empty at byte 16 (transactions)' -- run '{"transactions":[]}' decode batch
+expect lines 1 $'{"op":"DELETE","table":"t","id":"x"}\n!error invalid_json at byte 1 (): expected a member name' '' -- \
+  run $'{"op":"DELETE","table":"t","id":"x"}\n{]\n' decode upload-entry --lines
+expect file-arg 0 '{"op":"DELETE","table":"t","id":"x"}' '' -- \
+  bash -c "printf '%s' '{\"op\":\"DELETE\",\"table\":\"t\",\"id\":\"x\"}' > /tmp/pswire-tool-in.$$ && '$bin' decode upload-entry /tmp/pswire-tool-in.$$"
+expect unknown-kind 2 '' "pswire: unknown kind 'nope'" -- run '{}' decode nope
+expect usage 2 '' 'usage:' -- "$bin"
+
+# convert: the captured rows become batches that decode as batches.
+batches=$("$bin" convert crud-rows batch "$src/examples/data/ps_crud_rows.jsonl"); status=$?
+if [ $status = 0 ] && [ "$(printf '%s\n' "$batches" | wc -l)" -ge 2 ] &&
+   printf '%s\n' "$batches" | "$bin" decode batch --lines >/dev/null; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL convert crud-rows batch (exit $status)"
+fi
+# every captured row decodes as a crud-row
+if "$bin" decode crud-row --lines "$src/examples/data/ps_crud_rows.jsonl" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL crud-row --lines"; fi
+expect convert-bad-row 1 '' 'pswire: line 1: unknown_op' -- run '{"id":1,"tx_id":1,"data":"{\"op\":\"X\",\"id\":\"a\",\"type\":\"t\"}"}' convert crud-rows batch
+
+rm -f /tmp/pswire-tool-err.$$ /tmp/pswire-tool-in.$$
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
