@@ -1,6 +1,7 @@
 // Helpers shared by the test files.
 #pragma once
 
+#include "doctest_config.hpp"
 #include <doctest/doctest.h>
 
 #include <string>

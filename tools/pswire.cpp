@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include <pswire/pswire.hpp>
+#include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
 
 namespace {
 

@@ -1,4 +1,5 @@
 #include <pswire/pswire.hpp>
+#include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
 
 #include <cstdio>
 
