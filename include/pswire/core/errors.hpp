@@ -45,6 +45,11 @@ enum class errc : std::uint8_t {
   buffer_too_small,
   not_representable,  // a value the writer cannot express in JSON (NaN, infinity)
   internal_error,     // an unexpected parser state; please report it
+  // Results (results.hpp).
+  result_count_mismatch,  // a batch response whose results do not match the transactions sent
+  malformed_result,       // a result the reference client would refuse (write-api.md 5.3)
+  // Checkpoints (checkpoints.hpp).
+  ambiguous_sync_line,    // a sync line object with other than exactly one member
 };
 
 constexpr std::string_view to_string(errc code) noexcept {
@@ -73,6 +78,9 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::buffer_too_small: return "buffer_too_small";
     case errc::not_representable: return "not_representable";
     case errc::internal_error: return "internal_error";
+    case errc::result_count_mismatch: return "result_count_mismatch";
+    case errc::malformed_result: return "malformed_result";
+    case errc::ambiguous_sync_line: return "ambiguous_sync_line";
   }
   return "unknown_error";
 }
