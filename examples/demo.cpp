@@ -1,7 +1,9 @@
 // The end-to-end demo: ps_crud rows captured from the real PowerSync core
 // become upload batches on the client, and the server decodes them and
-// lists what it would apply, op by op.
-//   pswire_demo [ROWS.jsonl]   (default: examples/data/ps_crud_rows.jsonl)
+// lists what it would apply, op by op. Then the client asks for a checkpoint
+// (POST /sync/checkpoint-request) and follows a sync stream until its
+// request id is reached.
+//   pswire_demo [ROWS.jsonl [SYNC_STREAM.ndjson]]
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -83,21 +85,85 @@ bool apply_batches(const std::vector<std::string>& batches) {
   return true;
 }
 
+std::vector<std::string> read_lines(const char* path) {
+  std::ifstream file(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// After the upload: a checkpoint request round trip, then the sync stream
+// until a full checkpoint carries a write_checkpoint >= the request id.
+bool follow_checkpoint(const std::vector<std::string>& stream) {
+  pswire::checkpoint_decoder client, server;
+  std::string body;
+  pswire::json_writer w{pswire::string_sink(body)};
+  const pswire::checkpoint_request request{"c2d9b4e0-client", 7};  // powersync_control('next_checkpoint_request_id')
+  pswire::write_checkpoint_request(w, request);
+  std::printf("client: POST /sync/checkpoint-request %s\n", body.c_str());
+
+  auto received = server.decode_checkpoint_request(body);
+  if (!received) return print_error("server checkpoint request", received.error_info()), false;
+  const auto outcome = pswire::apply_checkpoint_request(5, received->checkpoint_request_id);  // storage held 5
+  body.clear();
+  pswire::write_checkpoint_request_response(w, {outcome.stored});
+  std::printf("server: stored 5, supplied %lld -> %s\n", static_cast<long long>(received->checkpoint_request_id), body.c_str());
+  auto response = client.decode_checkpoint_request_response(body);
+  if (!response) return print_error("client checkpoint response", response.error_info()), false;
+  const std::int64_t target = response->checkpoint_request_id;  // powersync_control('target_checkpoint_request_id', ...)
+
+  std::optional<std::int64_t> write_checkpoint, last_seen;
+  for (const std::string& text : stream) {
+    auto line = client.decode_sync_line(text);
+    if (!line) return print_error("sync line", line.error_info()), false;
+    if (const auto* c = std::get_if<pswire::checkpoint_line>(&*line)) {
+      write_checkpoint = c->write_checkpoint;
+      std::printf("sync: checkpoint last_op_id %lld, write_checkpoint %lld, %zu buckets\n", static_cast<long long>(c->last_op_id),
+                  static_cast<long long>(c->write_checkpoint.value_or(0)), c->buckets.size());
+    } else if (const auto* d = std::get_if<pswire::checkpoint_diff_line>(&*line)) {
+      write_checkpoint = d->write_checkpoint;  // a diff replaces it
+      std::printf("sync: checkpoint_diff last_op_id %lld, write_checkpoint %lld\n", static_cast<long long>(d->last_op_id),
+                  static_cast<long long>(d->write_checkpoint.value_or(0)));
+    } else if (const auto* data = std::get_if<pswire::data_line>(&*line)) {
+      for (const pswire::oplog_entry& op : data->data) {
+        std::printf("sync: data %s %s/%s\n", std::string(pswire::to_string(op.op)).c_str(),
+                    std::string(op.object_type.value_or("")).c_str(), std::string(op.object_id.value_or("")).c_str());
+      }
+    } else if (std::holds_alternative<pswire::checkpoint_complete_line>(*line)) {
+      if (write_checkpoint) last_seen = write_checkpoint;
+      const bool applied = pswire::may_apply_checkpoint(true, target, last_seen);
+      std::printf("sync: checkpoint_complete: last seen %lld, target %lld -> %s\n", static_cast<long long>(last_seen.value_or(0)),
+                  static_cast<long long>(target), applied ? "applied" : "held back");
+      if (applied && pswire::is_checkpoint_request_applied(last_seen, request.checkpoint_request_id)) {
+        std::printf("client: checkpoint request %lld applied\n", static_cast<long long>(request.checkpoint_request_id));
+        return true;
+      }
+    }
+  }
+  std::fprintf(stderr, "demo: the stream ended before the checkpoint request was applied\n");
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* path = argc > 1 ? argv[1] : "examples/data/ps_crud_rows.jsonl";
-  std::ifstream file(path);
-  if (!file) {
-    std::fprintf(stderr, "demo: cannot open %s\n", path);
+  const char* stream_path = argc > 2 ? argv[2] : "examples/data/sync_stream.ndjson";
+  const auto rows = read_lines(path);
+  if (rows.empty()) {
+    std::fprintf(stderr, "demo: cannot read %s\n", path);
     return 2;
-  }
-  std::vector<std::string> rows;
-  for (std::string line; std::getline(file, line);) {
-    if (!line.empty()) rows.push_back(line);
   }
   std::printf("client: %zu ps_crud rows read from %s\n", rows.size(), path);
   auto batches = build_batches(rows);
   if (!batches) return 1;
-  return apply_batches(*batches) ? 0 : 1;
+  if (!apply_batches(*batches)) return 1;
+  const auto stream = read_lines(stream_path);
+  if (stream.empty()) {
+    std::fprintf(stderr, "demo: cannot read %s\n", stream_path);
+    return 2;
+  }
+  return follow_checkpoint(stream) ? 0 : 1;
 }

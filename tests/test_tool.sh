@@ -37,6 +37,19 @@ expect file-arg 0 '{"op":"DELETE","table":"t","id":"x"}' '' -- \
 expect unknown-kind 2 '' "pswire: unknown kind 'nope'" -- run '{}' decode nope
 expect usage 2 '' 'usage:' -- "$bin"
 
+expect checkpoint-request 0 '{"client_id":"c","checkpoint_request_id":"42"}' '' -- \
+  run '{"checkpoint_request_id":42,"client_id":"c"}' decode checkpoint-request
+expect checkpoint-request-zero 1 '' 'pswire: number_out_of_range at byte 41 (checkpoint_request_id)' -- \
+  run '{"client_id":"c","checkpoint_request_id":"0"}' decode checkpoint-request
+expect checkpoint-response 0 '{"data":{"checkpoint_request_id":"43"}}' '' -- run '{"data":{"checkpoint_request_id":"43"}}' decode checkpoint-response
+expect write-checkpoint-response 0 '{"data":{"write_checkpoint":"1"}}' '' -- run '{"data":{"write_checkpoint":"1"}}' decode write-checkpoint-response
+expect custom-checkpoint-request 0 '{"user_id":"u","client_id":"c"}' '' -- run '{"client_id":"c","user_id":"u"}' decode custom-checkpoint-request
+expect custom-checkpoint-response 0 '{"checkpoint":"3"}' '' -- run '{"checkpoint":"3"}' decode custom-checkpoint-response
+expect service-error 0 '{"error":{"code":"PSYNC_S2001","description":"Validation failed","status":400}}' '' -- \
+  run '{"error":{"status":400,"code":"PSYNC_S2001","description":"Validation failed"}}' decode service-error
+expect sync-stream 1 $'{"checkpoint":{"last_op_id":"1","write_checkpoint":"1","buckets":[]}}\n{"checkpoint_complete":{"last_op_id":"1"}}\n{"unknown":{}}\n!error ambiguous_sync_line at byte 7 (b): a sync line has exactly one member' '' -- \
+  run $'{"checkpoint":{"last_op_id":"1","write_checkpoint":"1","buckets":[]}}\n{"checkpoint_complete":{"last_op_id":"1"}}\n{"unknown":{}}\n{"a":1,"b":2}\n' decode sync-line --lines
+
 # convert: the captured rows become batches that decode as batches.
 batches=$("$bin" convert crud-rows batch "$src/examples/data/ps_crud_rows.jsonl"); status=$?
 if [ $status = 0 ] && [ "$(printf '%s\n' "$batches" | wc -l)" -ge 2 ] &&

@@ -31,6 +31,13 @@ constexpr std::string_view usage_text =
     "      upload-entry   a write-API CrudEntry\n"
     "      transaction    a write-API CrudTransaction\n"
     "      batch          a write-API TransactionBatch\n"
+    "      checkpoint-request          POST /sync/checkpoint-request body\n"
+    "      checkpoint-response         its response {\"data\":{\"checkpoint_request_id\":...}}\n"
+    "      write-checkpoint-response   GET /write-checkpoint2.json response\n"
+    "      custom-checkpoint-request   the PoC PUT /api/data/checkpoint body\n"
+    "      custom-checkpoint-response  its response {\"checkpoint\":...}\n"
+    "      service-error               the service's {\"error\":{...}} envelope\n"
+    "      sync-line                   one sync stream line (use --lines for a stream)\n"
     "\n"
     "convert crud-rows batch reads crud-row lines and prints upload batches, one per\n"
     "line, each holding at most 50 transactions.\n";
@@ -58,7 +65,9 @@ class message_codec {
  public:
   bool known(std::string_view kind) const {
     return kind == "crud-row" || kind == "ps-crud" || kind == "sdk-entry" || kind == "upload-entry" ||
-           kind == "transaction" || kind == "batch";
+           kind == "transaction" || kind == "batch" || kind == "checkpoint-request" || kind == "checkpoint-response" ||
+           kind == "write-checkpoint-response" || kind == "custom-checkpoint-request" ||
+           kind == "custom-checkpoint-response" || kind == "service-error" || kind == "sync-line";
   }
 
   pswire::error encode(std::string_view kind, std::string_view message, std::string& out) {
@@ -82,6 +91,32 @@ class message_codec {
       return entry_as(batches_.decode_transaction(message),
                       [&](const auto& tx) { pswire::write_transaction(w, tx, {.upload_client_id = true}); });
     }
+    if (kind == "checkpoint-request") {
+      return entry_as(checkpoints_.decode_checkpoint_request(message),
+                      [&](const auto& m) { pswire::write_checkpoint_request(w, m); });
+    }
+    if (kind == "checkpoint-response") {
+      return entry_as(checkpoints_.decode_checkpoint_request_response(message),
+                      [&](const auto& m) { pswire::write_checkpoint_request_response(w, m); });
+    }
+    if (kind == "write-checkpoint-response") {
+      return entry_as(checkpoints_.decode_write_checkpoint_response(message),
+                      [&](const auto& m) { pswire::write_write_checkpoint_response(w, m); });
+    }
+    if (kind == "custom-checkpoint-request") {
+      return entry_as(checkpoints_.decode_custom_checkpoint_request(message),
+                      [&](const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
+    }
+    if (kind == "custom-checkpoint-response") {
+      return entry_as(checkpoints_.decode_custom_checkpoint_response(message),
+                      [&](const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
+    }
+    if (kind == "service-error") {
+      return entry_as(checkpoints_.decode_service_error(message), [&](const auto& m) { pswire::write_service_error(w, m); });
+    }
+    if (kind == "sync-line") {
+      return entry_as(checkpoints_.decode_sync_line(message), [&](const auto& m) { pswire::write_sync_line(w, m); });
+    }
     return entry_as(batches_.decode_batch(message),
                     [&](const auto& batch) { pswire::write_batch(w, batch, {.upload_client_id = true}); });
   }
@@ -89,6 +124,7 @@ class message_codec {
  private:
   pswire::crud_decoder crud_;
   pswire::batch_decoder batches_;
+  pswire::checkpoint_decoder checkpoints_;
   std::string scratch_;
 };
 

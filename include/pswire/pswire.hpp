@@ -11,6 +11,7 @@
 #include "row.hpp"                // typed rows: PSWIRE_ROW
 #include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
 #include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch
+#include "checkpoints.hpp"        // checkpoint requests, write checkpoints, sync lines
 
 #define PSWIRE_VERSION_MAJOR 0
 #define PSWIRE_VERSION_MINOR 1
