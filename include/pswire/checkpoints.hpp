@@ -658,6 +658,13 @@ void write_data_envelope_id(basic_json_writer<Sink>& w, std::string_view name, s
   w.end_object();
 }
 template <class Sink>
+void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+  if (v) {
+    w.key(key);
+    w.string_value(*v);
+  }
+}
+template <class Sink>
 void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> buckets) {
   w.begin_array();
   for (const bucket_checksum& b : buckets) {
@@ -719,12 +726,7 @@ void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_c
 // ErrorData members in the service's declaration order, absent ones omitted.
 template <class Sink>
 void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](std::string_view key, const std::optional<std::string_view>& v) {
-    if (v) {
-      w.key(key);
-      w.string_value(*v);
-    }
-  };
+  auto text = [&](std::string_view key, const std::optional<std::string_view>& v) { detail::write_optional_string(w, key, v); };
   w.begin_object();
   w.key("error");
   w.begin_object();
@@ -816,10 +818,7 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
             w.key("op");
             w.string_value(to_string(e.op));
             auto text = [&](std::string_view key, const std::optional<std::string_view>& v) {
-              if (v) {
-                w.key(key);
-                w.string_value(*v);
-              }
+              detail::write_optional_string(w, key, v);
             };
             text("object_type", e.object_type);
             text("object_id", e.object_id);
