@@ -45,6 +45,12 @@ TEST_CASE("rejects invalid JSON anywhere, including skipped values") {
   CHECK(read("{\"s\":\"a\0b\"}").code != errc::ok);
 }
 
+TEST_CASE("a skipped string followed by ':' is not taken for a key (found by fuzz_crud)") {
+  CHECK(read(R"({"s":"x","skip":"a":1}})").code == errc::invalid_json);
+  CHECK(read(R"({"skip":"{leted":1}})").code == errc::invalid_json);
+  CHECK(read(R"({"n":92,"skip":"a":1,"t":2}})").code == errc::invalid_json);
+}
+
 TEST_CASE("rejects trailing content and empty input") {
   CHECK(read(R"({"n":1} x)").code == errc::trailing_content);
   CHECK(read(R"({"n":1}})").code == errc::trailing_content);

@@ -190,6 +190,13 @@ class json_reader {
       if (auto e = a.raw_json().get(text)) return fail(e, at);
     } else {
       text = detail::trim_trailing_whitespace(v.raw_json_token());
+      // An unconsumed string is skipped later by simdjson, which takes a
+      // string followed by ':' for a key and so would let `"a":1` pass as a
+      // value. Consuming it here makes the next token face the real check.
+      if (type == ondemand::json_type::string) {
+        ondemand::raw_json_string consumed;
+        if (auto e = v.get_raw_json_string().get(consumed)) return fail(e, at);
+      }
     }
     if (error e = validate_json_value(text, limits_, path_depth_)) {
       e.offset += offset_of(text.data());
