@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what pswire needs on Debian 12 (run as root). Skips the network
-# when everything is already there; CI=true always refreshes.
+# when everything is already there, unless PSWIRE_FORCE_INSTALL=1 (CI).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev
+packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev nlohmann-json3-dev
   ${PSWIRE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-if [ "${CI:-}" = true ] || [ ${#missing[@]} -gt 0 ]; then
+if [ "${PSWIRE_FORCE_INSTALL:-}" = 1 ] || [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends "${packages[@]}"
