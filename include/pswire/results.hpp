@@ -1,0 +1,624 @@
+// pswire: write-API transaction results (write-api.md §3.2, §5.2, §5.3, §8).
+//   TransactionResponse       {"status":...}: success | retryable_error | fatal_error | not_attempted
+//   TransactionBatchResponse  {"results":[TransactionResponse x N]}
+//   MessageResponse           {"message":"..."}, the body of HTTP 400, 401 and 500
+// Client side: completable_prefix() applies the reference client's rules to
+// a decoded batch response. Server side: batch_response_builder writes the
+// response while the transactions are applied. Classifying database errors:
+// error_classification.hpp. Rules and rejections: docs/results.md.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
+#include "core/limits.hpp"
+#include "core/raw_json.hpp"
+
+namespace pswire {
+
+// ---- the results. Strings are unescaped views that live until the decoder's
+// next decode; raw views (details, unknown bodies) live as long as the input.
+
+struct success_result {
+  static constexpr std::string_view status = "success";
+  std::optional<std::string_view> message{};  // the PoC's "Transaction completed"; the reference sends none
+  friend bool operator==(const success_result&, const success_result&) = default;
+};
+
+struct retryable_error {
+  static constexpr std::string_view status = "retryable_error";
+  std::optional<std::string_view> message{};
+  std::optional<std::int64_t> retry_after_ms{};  // the spec sets no minimum: see retry_delay_ms()
+  friend bool operator==(const retryable_error&, const retryable_error&) = default;
+};
+
+struct failed_operation {
+  std::string_view error_code{};                  // open-ended; error_codes:: has the standard ones
+  std::optional<std::string_view> message{};
+  raw_value details{};                            // any JSON, byte for byte; empty() when absent
+  std::optional<std::int64_t> operation_index{};  // zero-based; absent for transaction-level failures
+  friend bool operator==(const failed_operation&, const failed_operation&) = default;
+};
+
+struct fatal_error {
+  static constexpr std::string_view status = "fatal_error";
+  std::optional<bool> requires_client_handling{};  // required by the reference; the PoC dialect has none
+  std::optional<std::string_view> message{};
+  failed_operation failed{};
+  friend bool operator==(const fatal_error&, const fatal_error&) = default;
+};
+
+struct not_attempted {
+  static constexpr std::string_view status = "not_attempted";
+  friend bool operator==(const not_attempted&, const not_attempted&) = default;
+};
+
+// A status this codec does not know (the experimental dead_lettered, pending,
+// processing, or anything newer), kept whole so that it passes on unchanged.
+struct unknown_status {
+  std::string_view status{};
+  raw_object body{};  // the whole result object
+  friend bool operator==(const unknown_status&, const unknown_status&) = default;
+};
+
+using transaction_result = std::variant<success_result, retryable_error, fatal_error, not_attempted, unknown_status>;
+
+struct batch_response {
+  // One per result on the wire, in order. Each result decodes on its own: a
+  // malformed one is an error here and leaves its neighbours readable, since
+  // the reference client still completes the accepted prefix before it.
+  std::span<const result<transaction_result>> results;
+};
+
+struct message_response {
+  std::string_view message{};
+  friend bool operator==(const message_response&, const message_response&) = default;
+};
+
+enum class result_dialect : std::uint8_t {
+  reference,  // the current reference: a fatal result must carry requires_client_handling
+  poc,        // PoC and batch-branch servers: requires_client_handling is optional
+};
+
+namespace detail {
+
+// Where a member sits in a result, for error paths.
+struct member_path {
+  std::string_view member;  // of the result; empty for the result itself
+  std::string_view inner;   // of its failed_operation, if there
+};
+
+// A member that breaks its result's schema. It makes only that result
+// invalid, and only if the result's status gives the member a meaning.
+struct result_problem {
+  errc code = errc::ok;
+  std::size_t offset = 0;
+  std::string_view detail;
+  member_path at;
+
+  void note(const result_problem& found) noexcept {
+    if (code == errc::ok) *this = found;  // the first one found is reported
+  }
+};
+
+}  // namespace detail
+
+// Decodes results. Reuse one decoder: once its buffers have grown, decoding
+// allocates nothing.
+class result_decoder {
+ public:
+  explicit result_decoder(const limits& lim = {}) : reader_(lim) {}
+
+  // One TransactionResponse: the PoC's whole POST /api/data answer, or one
+  // element of a batch response.
+  result<transaction_result> decode_result(std::string_view json, result_dialect dialect = result_dialect::reference) {
+    if (auto started = reader_.start(json); !started) return started.error_info();
+    auto root = root_object(json);
+    if (!root) return root.error_info();
+    auto read = read_result(*root, json, dialect, std::nullopt);
+    if (!read) return read.error_info();
+    if (auto done = reader_.finish(); !done) return done.error_info();
+    return std::move(*read);
+  }
+
+  // A TransactionBatchResponse. The call fails for the message as a whole
+  // (syntax, limits, the envelope); a malformed result is an error in its slot.
+  result<batch_response> decode_batch_response(std::string_view json, result_dialect dialect = result_dialect::reference) {
+    results_.clear();
+    if (auto started = reader_.start(json); !started) return started.error_info();
+    auto root = root_object(json);
+    if (!root) return root.error_info();
+    const std::size_t object_at = reader_.offset_of(*root);
+    bool seen = false;
+    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
+      if (key != "results") return skip_unknown(v);
+      if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
+      seen = true;
+      return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t index) -> result<void> {
+        if (index >= reader_.limits_in_use().max_batch_transactions) {
+          return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
+        }
+        auto read = read_result(element, json, dialect, index);
+        if (!read) return read.error_info();
+        results_.push_back(std::move(*read));
+        return {};
+      });
+    });
+    if (!r) return r.error_info();
+    if (!seen) return missing_member("results", object_at);
+    if (auto done = reader_.finish(); !done) return done.error_info();
+    return batch_response{results_};
+  }
+
+  // A MessageResponse {"message":"..."}.
+  result<message_response> decode_message_response(std::string_view json) {
+    if (auto started = reader_.start(json); !started) return started.error_info();
+    auto root = root_object(json);
+    if (!root) return root.error_info();
+    const std::size_t object_at = reader_.offset_of(*root);
+    std::optional<std::string_view> message;
+    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
+      if (key != "message") return skip_unknown(v);
+      if (message) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
+      auto text = reader_.read_string(v);
+      if (!text) return text.error_info();
+      message = *text;
+      return {};
+    });
+    if (!r) return r.error_info();
+    if (!message) return missing_member("message", object_at);
+    if (auto done = reader_.finish(); !done) return done.error_info();
+    return message_response{*message};
+  }
+
+  const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
+
+ private:
+  using decoded_result = result<transaction_result>;
+  using member_path = detail::member_path;
+
+  // Every message here is an object. Checked before json_reader::root_value(),
+  // which cannot hand out a scalar root (simdjson: SCALAR_DOCUMENT_AS_VALUE).
+  result<ondemand::value> root_object(std::string_view json) {
+    ondemand::json_type type{};
+    if (auto e = reader_.document().type().get(type)) return reader_.fail(e, 0);
+    if (type != ondemand::json_type::object) {
+      return reader_.fail(errc::wrong_type, detail::skip_whitespace(json, 0), "expected an object");
+    }
+    return reader_.root_value();
+  }
+
+  result<void> skip_unknown(ondemand::value& v) {  // accepted, but it must be valid JSON
+    auto skipped = reader_.read_raw(v);
+    return skipped ? result<void>{} : result<void>{skipped.error_info()};
+  }
+
+  error missing_member(std::string_view key, std::size_t object_at) {
+    reader_.push_key(key);
+    error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
+    reader_.pop();
+    return e;
+  }
+
+  // Consumes a value that breaks the schema (it must still be valid JSON).
+  result<void> skip_invalid(ondemand::value& v, detail::result_problem& first, const detail::result_problem& found) {
+    if (auto skipped = skip_unknown(v); !skipped) return skipped;
+    first.note(found);
+    return {};
+  }
+
+  result<void> read_text(ondemand::value& v, std::optional<std::string_view>& out, detail::result_problem& problem,
+                         member_path at) {
+    auto type = reader_.type_of(v);
+    if (!type) return type.error_info();
+    if (*type != ondemand::json_type::string) {
+      return skip_invalid(v, problem, {errc::wrong_type, reader_.offset_of(v), "expected a string", at});
+    }
+    auto text = reader_.read_string(v);
+    if (!text) return text.error_info();
+    out = *text;
+    return {};
+  }
+
+  // A boolean or an integer, read through its validated text.
+  template <class T>
+  result<void> read_scalar(ondemand::value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
+                           detail::result_problem& problem, member_path at) {
+    const std::size_t offset = reader_.offset_of(v);
+    auto raw = reader_.read_raw(v);
+    if (!raw) return raw.error_info();
+    auto value = ((*raw).*get)();
+    if (!value) {
+      problem.note({value.code(), offset, value.error_info().detail, at});
+    } else {
+      out = *value;
+    }
+    return {};
+  }
+
+  result<void> read_failed_operation(ondemand::value& v, failed_operation& out, detail::result_problem& problem) {
+    enum member : unsigned { m_error_code, m_message, m_details, m_operation_index, m_count };
+    static constexpr std::string_view names[m_count] = {"error_code", "message", "details", "operation_index"};
+    const std::size_t object_at = reader_.offset_of(v);
+    auto type = reader_.type_of(v);
+    if (!type) return type.error_info();
+    if (*type != ondemand::json_type::object) {
+      return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
+    }
+    std::optional<std::string_view> error_code;
+    unsigned seen = 0;
+    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
+      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
+      if (which == m_count) return skip_unknown(mv);
+      const member_path at{"failed_operation", names[which]};
+      if (seen & (1u << which)) {
+        return skip_invalid(mv, problem, {errc::duplicate_key, key_at, "member appears twice", at});
+      }
+      seen |= 1u << which;
+      switch (which) {
+        case m_error_code: return read_text(mv, error_code, problem, at);
+        case m_message: return read_text(mv, out.message, problem, at);
+        case m_details: {
+          auto details = reader_.read_raw(mv);
+          if (!details) return details.error_info();
+          out.details = *details;
+          return {};
+        }
+        default: {
+          const std::size_t index_at = reader_.offset_of(mv);
+          auto read = read_scalar(mv, out.operation_index, &raw_value::get_int64, problem, at);
+          if (read && out.operation_index && *out.operation_index < 0) {
+            problem.note({errc::number_out_of_range, index_at, "operation_index is zero-based", at});
+            out.operation_index.reset();
+          }
+          return read;
+        }
+      }
+    });
+    if (!r) return r;
+    if (error_code) {
+      out.error_code = *error_code;
+    } else {
+      problem.note({errc::missing_field, object_at, "required member is absent", {"failed_operation", "error_code"}});
+    }
+    return {};
+  }
+
+  static decoded_result invalid(const detail::result_problem& p, std::optional<std::size_t> index) {
+    error e = make_error(p.code, p.offset, p.detail);
+    if (index) {
+      e.path.append_key("results");
+      e.path.append_index(*index);
+    }
+    if (!p.at.member.empty()) e.path.append_key(p.at.member);
+    if (!p.at.inner.empty()) e.path.append_key(p.at.inner);
+    return e;
+  }
+
+  // One TransactionResponse. The outer result fails for the whole message
+  // (syntax, limits); the inner one says whether this result is valid.
+  // `index` is the position in a batch response, for error paths.
+  result<decoded_result> read_result(ondemand::value& v, std::string_view json, result_dialect dialect,
+                                     std::optional<std::size_t> index) {
+    enum member : unsigned { m_status, m_requires, m_message, m_retry_after, m_failed, m_count };
+    static constexpr std::string_view names[m_count] = {"status", "requires_client_handling", "message", "retry_after_ms",
+                                                        "failed_operation"};
+    const std::size_t object_at = reader_.offset_of(v);
+    auto type = reader_.type_of(v);
+    if (!type) return type.error_info();
+    if (*type != ondemand::json_type::object) {
+      detail::result_problem problem;
+      if (auto r = skip_invalid(v, problem, {errc::wrong_type, object_at, "a result is an object", {}}); !r) {
+        return r.error_info();
+      }
+      return invalid(problem, index);
+    }
+
+    std::optional<std::string_view> status, message;
+    std::optional<bool> requires_client_handling;
+    std::optional<std::int64_t> retry_after_ms;
+    failed_operation failed;
+    detail::result_problem problems[m_count];
+    unsigned seen = 0;
+    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
+      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
+      if (which == m_count) return skip_unknown(mv);
+      const member_path at{names[which], {}};
+      if (seen & (1u << which)) {
+        return skip_invalid(mv, problems[which], {errc::duplicate_key, key_at, "member appears twice", at});
+      }
+      seen |= 1u << which;
+      switch (which) {
+        case m_status: return read_text(mv, status, problems[which], at);
+        case m_requires: return read_scalar(mv, requires_client_handling, &raw_value::get_bool, problems[which], at);
+        case m_message: return read_text(mv, message, problems[which], at);
+        case m_retry_after: return read_scalar(mv, retry_after_ms, &raw_value::get_int64, problems[which], at);
+        default: return read_failed_operation(mv, failed, problems[which]);
+      }
+    });
+    if (!r) return r.error_info();
+
+    if (problems[m_status].code != errc::ok) return invalid(problems[m_status], index);
+    if (!status) return invalid({errc::missing_field, object_at, "required member is absent", {"status", {}}}, index);
+    enum kind : unsigned { k_success, k_retryable, k_fatal, k_not_attempted, k_count };
+    static constexpr std::string_view statuses[k_count] = {success_result::status, retryable_error::status,
+                                                           fatal_error::status, not_attempted::status};
+    // The members each status gives a meaning to; the others are ignored.
+    static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
+                                                     (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
+    const auto which = static_cast<unsigned>(std::find(std::begin(statuses), std::end(statuses), *status) - std::begin(statuses));
+    if (which == k_count) {
+      const std::size_t end = detail::end_of_value(json, object_at);
+      return decoded_result(unknown_status{*status, raw_object(json.substr(object_at, end - object_at))});
+    }
+    const detail::result_problem* first = nullptr;
+    for (unsigned m = 0; m < m_count; ++m) {
+      const bool counts = (meaningful[which] >> m & 1u) && problems[m].code != errc::ok;
+      if (counts && (first == nullptr || problems[m].offset < first->offset)) first = &problems[m];
+    }
+    if (first != nullptr) return invalid(*first, index);
+    switch (which) {
+      case k_success: return decoded_result(success_result{message});
+      case k_retryable: return decoded_result(retryable_error{message, retry_after_ms});
+      case k_not_attempted: return decoded_result(not_attempted{});
+      default: break;
+    }
+    if (!(seen & (1u << m_failed))) {
+      return invalid({errc::missing_field, object_at, "required member is absent", {"failed_operation", {}}}, index);
+    }
+    if (dialect == result_dialect::reference && !requires_client_handling) {
+      return invalid({errc::missing_field, object_at, "required member is absent", {"requires_client_handling", {}}}, index);
+    }
+    return decoded_result(fatal_error{requires_client_handling, message, failed});
+  }
+
+  json_reader reader_;
+  std::vector<decoded_result> results_;
+};
+
+// ---- encoding, in the reference server's key order; absent members are left out.
+
+namespace detail {
+template <class Sink>
+void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
+  w.begin_object();
+  w.key("status");
+  w.string_value(status);
+}
+template <class Sink>
+void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+  if (!v) return;
+  w.key(key);
+  w.string_value(*v);
+}
+template <class Sink>
+void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::int64_t>& v) {
+  if (!v) return;
+  w.key(key);
+  w.int_value(*v);
+}
+}  // namespace detail
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const success_result& r) {
+  detail::begin_result(w, r.status);
+  detail::optional_member(w, "message", r.message);
+  w.end_object();
+}
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
+  detail::begin_result(w, r.status);
+  detail::optional_member(w, "message", r.message);
+  detail::optional_member(w, "retry_after_ms", r.retry_after_ms);
+  w.end_object();
+}
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
+  detail::begin_result(w, r.status);
+  if (r.requires_client_handling) {
+    w.key("requires_client_handling");
+    w.bool_value(*r.requires_client_handling);
+  }
+  detail::optional_member(w, "message", r.message);
+  w.key("failed_operation");
+  w.begin_object();
+  w.key("error_code");
+  w.string_value(r.failed.error_code);
+  detail::optional_member(w, "message", r.failed.message);
+  if (!r.failed.details.empty()) {
+    w.key("details");
+    w.raw_value(r.failed.details);
+  }
+  detail::optional_member(w, "operation_index", r.failed.operation_index);
+  w.end_object();
+  w.end_object();
+}
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const not_attempted& r) {
+  detail::begin_result(w, r.status);
+  w.end_object();
+}
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const unknown_status& r) {
+  w.raw_value(r.body);
+}
+
+template <class Sink>
+void write_result(basic_json_writer<Sink>& w, const transaction_result& r) {
+  std::visit([&](const auto& alternative) { write_result(w, alternative); }, r);
+}
+
+template <class Sink>
+void write_batch_response(basic_json_writer<Sink>& w, std::span<const transaction_result> results) {
+  w.begin_object();
+  w.key("results");
+  w.begin_array();
+  for (const auto& r : results) write_result(w, r);
+  w.end_array();
+  w.end_object();
+}
+
+template <class Sink>
+void write_message_response(basic_json_writer<Sink>& w, const message_response& m) {
+  w.begin_object();
+  w.key("message");
+  w.string_value(m.message);
+  w.end_object();
+}
+
+// ---- the reference client's rules (write-api.md §5.3)
+
+// A result that decodes but that the reference client would still refuse:
+// a status outside the four, a fatal result that does not say whether the
+// client handles it (the PoC dialect), a negative operation_index (which only
+// a result built in code can hold). Refused results are retained, never completed.
+inline result<void> check_reference_rules(const transaction_result& r) {
+  auto refuse = [](std::string_view member, std::string_view inner, std::string_view why) {
+    error e = make_error(errc::malformed_result, 0, why);
+    e.path.append_key(member);
+    if (!inner.empty()) e.path.append_key(inner);
+    return e;
+  };
+  if (std::holds_alternative<unknown_status>(r)) return refuse("status", {}, "the reference client knows four statuses");
+  const auto* fatal = std::get_if<fatal_error>(&r);
+  if (fatal == nullptr) return {};
+  if (!fatal->requires_client_handling) {
+    return refuse("requires_client_handling", {}, "a fatal result must say whether the client handles it");
+  }
+  if (fatal->failed.operation_index && *fatal->failed.operation_index < 0) {
+    return refuse("failed_operation", "operation_index", "operation_index is zero-based");
+  }
+  return {};
+}
+
+// The client's answer to a fatal result with requires_client_handling: true.
+enum class fatal_decision : std::uint8_t { retain, complete };
+
+// How many leading transactions of the batch the client may complete (drop
+// from its upload queue). Completing transaction k completes all before it,
+// so this is the contiguous accepted prefix: success, and fatal results the
+// server has dealt with (requires_client_handling: false, data discarded or
+// dead-lettered). A client-handled fatal result asks `decide(index, fatal)`
+// and always ends the prefix, included when the answer is `complete`.
+// Retryable, not_attempted, malformed and unknown results are retained.
+// result_count_mismatch when the response does not hold one result per
+// transaction sent: then nothing may be completed.
+template <class Decide>
+  requires std::is_invocable_r_v<fatal_decision, Decide, std::size_t, const fatal_error&>
+result<std::size_t> completable_prefix(std::span<const result<transaction_result>> results, std::size_t transactions_sent,
+                                       Decide&& decide) {
+  if (results.size() != transactions_sent) {
+    return make_error(errc::result_count_mismatch, 0, "a batch response holds one result per transaction sent");
+  }
+  std::size_t accepted = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i] || !check_reference_rules(*results[i])) break;
+    if (std::holds_alternative<success_result>(*results[i])) {
+      accepted = i + 1;
+      continue;
+    }
+    const auto* fatal = std::get_if<fatal_error>(&*results[i]);
+    if (fatal == nullptr) break;
+    if (!*fatal->requires_client_handling) {
+      accepted = i + 1;
+      continue;
+    }
+    if (decide(i, *fatal) == fatal_decision::complete) accepted = i + 1;
+    break;
+  }
+  return accepted;
+}
+
+// The same, answering every client-handled fatal result with `client_handled`
+// (the reference client's default hook retains).
+inline result<std::size_t> completable_prefix(std::span<const result<transaction_result>> results,
+                                              std::size_t transactions_sent,
+                                              fatal_decision client_handled = fatal_decision::retain) {
+  return completable_prefix(results, transactions_sent, [client_handled](std::size_t, const fatal_error&) { return client_handled; });
+}
+
+// The pause before retrying after a retryable result: the reference client
+// sleeps retry_after_ms, or 0 when absent; a negative value means no pause.
+constexpr std::int64_t retry_delay_ms(const retryable_error& r) noexcept {
+  return std::max<std::int64_t>(0, r.retry_after_ms.value_or(0));
+}
+
+// ---- the reference server's batch loop (write-api.md §5.2)
+
+// What a backend-handled fatal result does to the rest of the batch
+// (the reference server's BATCH_ON_FATAL_ERROR).
+enum class on_fatal_policy : std::uint8_t { stop, skip };
+
+// Writes {"results":[...]} while the server applies the batch: add() each
+// transaction's result in order, apply the next one only while accepting(),
+// then finish() pads the rest with not_attempted. A success continues the
+// batch; a fatal result with requires_client_handling: false continues it
+// under `skip`; every other result ends it.
+template <class Sink>
+class batch_response_builder {
+ public:
+  explicit batch_response_builder(basic_json_writer<Sink>& w, on_fatal_policy policy = on_fatal_policy::stop)
+      : writer_(w), policy_(policy) {
+    writer_.begin_object();
+    writer_.key("results");
+    writer_.begin_array();
+  }
+
+  // Should the server apply the next transaction?
+  bool accepting() const noexcept { return accepting_; }
+  std::size_t results() const noexcept { return count_; }
+
+  // The result of the transaction just applied. Fails, writing nothing, when
+  // the batch has already ended (result_count_mismatch) or when the reference
+  // client would refuse the result (malformed_result, see check_reference_rules).
+  result<void> add(const transaction_result& r) {
+    if (!accepting_) {
+      return make_error(errc::result_count_mismatch, writer_.sink().size(), "the batch has ended: finish() answers not_attempted for the rest");
+    }
+    if (auto valid = check_reference_rules(r); !valid) return valid;
+    write_result(writer_, r);
+    ++count_;
+    const auto* fatal = std::get_if<fatal_error>(&r);
+    const bool skipped = fatal != nullptr && !*fatal->requires_client_handling && policy_ == on_fatal_policy::skip;
+    accepting_ = std::holds_alternative<success_result>(r) || skipped;
+    return {};
+  }
+
+  // Closes the response with one result per transaction of the request; the
+  // bytes written, or result_count_mismatch if more results were added.
+  result<std::size_t> finish(std::size_t transactions_total) {
+    if (closed_) return writer_.finish();
+    if (count_ > transactions_total) {
+      return make_error(errc::result_count_mismatch, writer_.sink().size(), "more results than transactions in the request");
+    }
+    for (; count_ < transactions_total; ++count_) write_result(writer_, not_attempted{});
+    writer_.end_array();
+    writer_.end_object();
+    closed_ = true;
+    accepting_ = false;
+    return writer_.finish();
+  }
+
+ private:
+  basic_json_writer<Sink>& writer_;
+  on_fatal_policy policy_;
+  std::size_t count_ = 0;
+  bool accepting_ = true;
+  bool closed_ = false;
+};
+
+}  // namespace pswire
