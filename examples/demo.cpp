@@ -85,6 +85,81 @@ bool apply_batches(const std::vector<std::string>& batches) {
   return true;
 }
 
+// The demo's database: a NOT NULL column refuses null (SQLSTATE 23502,
+// with the column as details), and its connection drops (08006) when the
+// server reaches the first DELETE of a list; every other operation applies.
+struct database_failure {
+  std::string_view sqlstate;
+  std::string details;  // JSON, kept by the response as raw text
+};
+std::optional<database_failure> demo_database_error(const pswire::crud_entry<>& op) {
+  if (const auto* patch = op.as_patch()) {
+    for (const pswire::raw_member& column : patch->data) {
+      if (column.value.is_null()) return database_failure{"23502", "{\"column\":\"" + column.key.unescaped() + "\"}"};
+    }
+  }
+  if (op.type() == pswire::op_type::del && op.table == "lists") return database_failure{"08006", {}};
+  return std::nullopt;
+}
+
+// The server answers each batch as the reference does with
+// BATCH_ON_FATAL_ERROR=skip; the client reads the answer and completes the
+// accepted prefix of its upload queue.
+bool answer_batches(const std::vector<std::string>& batches) {
+  pswire::batch_decoder requests;
+  pswire::result_decoder responses;
+  std::string body;
+  for (std::size_t b = 0; b < batches.size(); ++b) {
+    auto batch = requests.decode_batch(batches[b]);
+    if (!batch) return print_error("server decode", batch.error_info()), false;
+    body.clear();
+    pswire::json_writer w{pswire::string_sink(body)};
+    pswire::batch_response_builder response(w, pswire::on_fatal_policy::skip);
+    for (const pswire::crud_transaction& tx : batch->transactions) {
+      if (!response.accepting()) break;
+      pswire::transaction_result outcome = pswire::success_result{};
+      std::optional<database_failure> failure;
+      for (std::size_t i = 0; i < tx.crud.size() && !failure; ++i) {
+        failure = demo_database_error(tx.crud[i]);
+        if (!failure) continue;
+        const pswire::classification c = pswire::classify_postgres(failure->sqlstate);
+        if (c.retryable) {
+          outcome = pswire::retryable_error{"connection terminated", 1000};
+        } else {  // not for the client to handle: the server discards it (a real one would dead-letter it)
+          const std::string_view message = "null value violates not-null constraint";
+          outcome = pswire::fatal_error{false, message,
+                                        {c.error_code, message, pswire::raw_value(failure->details), static_cast<std::int64_t>(i)}};
+        }
+      }
+      auto added = response.add(outcome);
+      if (!added) return print_error("server response", added.error_info()), false;
+    }
+    auto written = response.finish(batch->transactions.size());
+    if (!written) return print_error("server response", written.error_info()), false;
+
+    auto decoded = responses.decode_batch_response(body);
+    if (!decoded) return print_error("client response", decoded.error_info()), false;
+    for (std::size_t i = 0; i < decoded->results.size(); ++i) {
+      if (!decoded->results[i]) continue;
+      if (const auto* fatal = std::get_if<pswire::fatal_error>(&*decoded->results[i])) {
+        std::printf("server: batch %zu transaction %zu: fatal %s at operation %lld, details %s\n", b + 1, i,
+                    std::string(fatal->failed.error_code).c_str(),
+                    static_cast<long long>(fatal->failed.operation_index.value_or(-1)),
+                    std::string(fatal->failed.details.text()).c_str());
+      } else if (const auto* retry = std::get_if<pswire::retryable_error>(&*decoded->results[i])) {
+        std::printf("server: batch %zu transaction %zu: retryable (%s), retry after %lld ms; the rest not attempted\n", b + 1,
+                    i, std::string(retry->message.value_or("")).c_str(),
+                    static_cast<long long>(pswire::retry_delay_ms(*retry)));
+      }
+    }
+    auto complete = pswire::completable_prefix(decoded->results, batch->transactions.size());
+    if (!complete) return print_error("client response", complete.error_info()), false;
+    std::printf("client: batch %zu: %zu-byte response, complete %zu of %zu transactions, retain %zu\n", b + 1, *written,
+                *complete, batch->transactions.size(), batch->transactions.size() - *complete);
+  }
+  return true;
+}
+
 std::vector<std::string> read_lines(const char* path) {
   std::ifstream file(path);
   std::vector<std::string> lines;
@@ -160,6 +235,7 @@ int main(int argc, char** argv) {
   auto batches = build_batches(rows);
   if (!batches) return 1;
   if (!apply_batches(*batches)) return 1;
+  if (!answer_batches(*batches)) return 1;
   const auto stream = read_lines(stream_path);
   if (stream.empty()) {
     std::fprintf(stderr, "demo: cannot read %s\n", stream_path);

@@ -120,6 +120,9 @@ TEST_CASE("rejections have named errors, offsets and paths") {
   CHECK(roundtrip(R"({"op":"PUT","id":"x","type":"t"} trailing)", ps) == "!trailing_content@33:");
   CHECK(roundtrip(R"([{"op":"PUT","id":"x","type":"t"}])", ps) == "!wrong_type@0:");
   CHECK(roundtrip("", ps) == "!empty_input@0:");
+  CHECK(roundtrip("42", ps) == "!wrong_type@0:");
+  CHECK(roundtrip(R"("x")", up) == "!wrong_type@0:");
+  CHECK(roundtrip("tru", ps) == "!invalid_json@0:");
 }
 
 TEST_CASE("a ps_crud row carries id and tx_id next to its data text") {

@@ -50,6 +50,17 @@ expect service-error 0 '{"error":{"code":"PSYNC_S2001","description":"Validation
 expect sync-stream 1 $'{"checkpoint":{"last_op_id":"1","write_checkpoint":"1","buckets":[]}}\n{"checkpoint_complete":{"last_op_id":"1"}}\n{"unknown":{}}\n!error ambiguous_sync_line at byte 7 (b): a sync line has exactly one member' '' -- \
   run $'{"checkpoint":{"last_op_id":"1","write_checkpoint":"1","buckets":[]}}\n{"checkpoint_complete":{"last_op_id":"1"}}\n{"unknown":{}}\n{"a":1,"b":2}\n' decode sync-line --lines
 
+expect result 0 '{"status":"fatal_error","requires_client_handling":false,"message":"m","failed_operation":{"error_code":"X","details":{"a":1},"operation_index":0}}' '' -- \
+  run '{"failed_operation":{"operation_index":0,"details":{"a":1},"error_code":"X"},"message":"m","requires_client_handling":false,"status":"fatal_error"}' decode result
+expect result-unknown 0 '{"status":"dead_lettered","message":"M"}' '' -- run '{"status":"dead_lettered","message":"M"}' decode result
+expect result-malformed 1 '' 'pswire: wrong_type at byte 51 (requires_client_handling)' -- \
+  run '{"status":"fatal_error","requires_client_handling":"no","failed_operation":{"error_code":"X"}}' decode result
+expect poc-result 0 '{"status":"fatal_error","message":"m","failed_operation":{"error_code":"UNIQUE_VIOLATION","message":"m"}}' '' -- \
+  run '{"status":"fatal_error","message":"m","failed_operation":{"error_code":"UNIQUE_VIOLATION","message":"m"}}' decode poc-result
+expect batch-result 1 $'{"results":[{"status":"success"},{"status":"not_attempted"}]}\n!error wrong_type at byte 43 (results[1].status): expected a string' '' -- \
+  run $'{"results":[{"status":"success"},{"status":"not_attempted"}]}\n{"results":[{"status":"success"},{"status":7}]}\n' decode batch-result --lines
+expect message-response 0 '{"message":"Invalid token"}' '' -- run '{"message":"Invalid token"}' decode message-response
+
 # convert: the captured rows become batches that decode as batches.
 batches=$("$bin" convert crud-rows batch "$src/examples/data/ps_crud_rows.jsonl"); status=$?
 if [ $status = 0 ] && [ "$(printf '%s\n' "$batches" | wc -l)" -ge 2 ] &&

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pswire/pswire.hpp>
 #include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
@@ -38,6 +39,12 @@ constexpr std::string_view usage_text =
     "      custom-checkpoint-response  its response {\"checkpoint\":...}\n"
     "      service-error               the service's {\"error\":{...}} envelope\n"
     "      sync-line                   one sync stream line (use --lines for a stream)\n"
+    "      result                      a write-API TransactionResponse (fatal results carry\n"
+    "                                  requires_client_handling)\n"
+    "      poc-result                  the PoC's TransactionResponse (requires_client_handling optional)\n"
+    "      batch-result                a TransactionBatchResponse {\"results\":[...]}; the first\n"
+    "                                  malformed result is the error\n"
+    "      message-response            the {\"message\":...} body of HTTP 400, 401 and 500\n"
     "\n"
     "convert crud-rows batch reads crud-row lines and prints upload batches, one per\n"
     "line, each holding at most 50 transactions.\n";
@@ -67,7 +74,8 @@ class message_codec {
     return kind == "crud-row" || kind == "ps-crud" || kind == "sdk-entry" || kind == "upload-entry" ||
            kind == "transaction" || kind == "batch" || kind == "checkpoint-request" || kind == "checkpoint-response" ||
            kind == "write-checkpoint-response" || kind == "custom-checkpoint-request" ||
-           kind == "custom-checkpoint-response" || kind == "service-error" || kind == "sync-line";
+           kind == "custom-checkpoint-response" || kind == "service-error" || kind == "sync-line" || kind == "result" ||
+           kind == "poc-result" || kind == "batch-result" || kind == "message-response";
   }
 
   pswire::error encode(std::string_view kind, std::string_view message, std::string& out) {
@@ -117,6 +125,25 @@ class message_codec {
     if (kind == "sync-line") {
       return entry_as(checkpoints_.decode_sync_line(message), [&](const auto& m) { pswire::write_sync_line(w, m); });
     }
+    if (kind == "result" || kind == "poc-result") {
+      const auto dialect = kind == "result" ? pswire::result_dialect::reference : pswire::result_dialect::poc;
+      return entry_as(results_.decode_result(message, dialect), [&](const auto& r) { pswire::write_result(w, r); });
+    }
+    if (kind == "batch-result") {
+      auto response = results_.decode_batch_response(message);
+      if (!response) return response.error_info();
+      batch_results_.clear();
+      for (const auto& r : response->results) {
+        if (!r) return r.error_info();
+        batch_results_.push_back(*r);
+      }
+      pswire::write_batch_response(w, batch_results_);
+      return w.status();
+    }
+    if (kind == "message-response") {
+      return entry_as(results_.decode_message_response(message),
+                      [&](const auto& m) { pswire::write_message_response(w, m); });
+    }
     return entry_as(batches_.decode_batch(message),
                     [&](const auto& batch) { pswire::write_batch(w, batch, {.upload_client_id = true}); });
   }
@@ -125,6 +152,8 @@ class message_codec {
   pswire::crud_decoder crud_;
   pswire::batch_decoder batches_;
   pswire::checkpoint_decoder checkpoints_;
+  pswire::result_decoder results_;
+  std::vector<pswire::transaction_result> batch_results_;
   std::string scratch_;
 };
 

@@ -12,6 +12,8 @@
 #include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
 #include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch
 #include "checkpoints.hpp"        // checkpoint requests, write checkpoints, sync lines
+#include "results.hpp"            // transaction results, batch and message responses, client and server rules
+#include "error_classification.hpp"  // database errors to retryable or fatal error codes
 
 #define PSWIRE_VERSION_MAJOR 0
 #define PSWIRE_VERSION_MINOR 1

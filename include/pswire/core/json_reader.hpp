@@ -267,7 +267,11 @@ class json_reader {
   // Reads the document root as a value, for the decoders' uniform entry.
   result<ondemand::value> root_value() {
     ondemand::value v;
-    if (auto e = document_.get_value().get(v)) return fail(e, 0);
+    if (auto e = document_.get_value().get(v)) {
+      // Every pswire message is an object or an array: a scalar root is the wrong type.
+      if (e == simdjson::SCALAR_DOCUMENT_AS_VALUE) return fail(errc::wrong_type, 0, "expected an object");
+      return fail(e, 0);
+    }
     return v;
   }
 

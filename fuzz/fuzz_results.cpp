@@ -1,0 +1,41 @@
+// Fuzz target: transaction results, batch responses and {message} bodies.
+#include <pswire/pswire.hpp>
+#include <pswire/boost_no_exceptions.hpp>
+
+#include "fuzz_support.hpp"
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static pswire::result_decoder decoder;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  for (auto dialect : {pswire::result_dialect::reference, pswire::result_dialect::poc}) {
+    fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
+      auto r = decoder.decode_result(in, dialect);
+      if (!r) return false;
+      pswire::json_writer w{pswire::string_sink(out)};
+      pswire::write_result(w, *r);
+      return w.finish().has_value();
+    });
+    fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
+      auto response = decoder.decode_batch_response(in, dialect);
+      if (!response) return false;
+      std::vector<pswire::transaction_result> results;
+      for (const auto& r : response->results) {
+        if (!r) return false;
+        results.push_back(*r);
+      }
+      (void)pswire::completable_prefix(response->results, response->results.size());
+      pswire::json_writer w{pswire::string_sink(out)};
+      pswire::write_batch_response(w, results);
+      return w.finish().has_value();
+    });
+  }
+  fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
+    auto m = decoder.decode_message_response(in);
+    if (!m) return false;
+    pswire::json_writer w{pswire::string_sink(out)};
+    pswire::write_message_response(w, *m);
+    return w.finish().has_value();
+  });
+  return 0;
+}
