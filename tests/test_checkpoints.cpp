@@ -169,6 +169,8 @@ TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {
   CHECK(checksum_of("4294967296") == "number_out_of_range");
   CHECK(checksum_of("-2147483649") == "number_out_of_range");
   CHECK(checksum_of("1.5") == "number_out_of_range");
+  CHECK(checksum_of("-1E71") == "number_out_of_range");  // found by fuzz_checkpoints (UBSan: double to int64)
+  CHECK(checksum_of("1e400") == "number_out_of_range");
   CHECK(checksum_of("\"1\"") == "wrong_type");
 }
 

@@ -9,6 +9,7 @@
 // Rules and rejections: docs/checkpoints.md.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -418,7 +419,8 @@ class checkpoint_decoder {
       value = *i;
     } else {
       auto d = raw->get_double();
-      if (!d || *d != static_cast<double>(static_cast<std::int64_t>(*d)) || *d < -2147483648.0 || *d > 4294967295.0) {
+      // Range first: converting an out-of-range double to an integer is undefined.
+      if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {
         return reader_.fail(errc::number_out_of_range, at, "a checksum must be an integral value in the 32-bit range");
       }
       value = static_cast<std::int64_t>(*d);
