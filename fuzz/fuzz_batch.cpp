@@ -7,19 +7,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::batch_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
-    auto batch = decoder.decode_batch(in);
-    if (!batch) return false;
-    pswire::json_writer w{pswire::string_sink(out)};
-    pswire::write_batch(w, *batch, {.upload_client_id = true});
-    return w.finish().has_value();
-  });
-  fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
-    auto tx = decoder.decode_transaction(in);
-    if (!tx) return false;
-    pswire::json_writer w{pswire::string_sink(out)};
-    pswire::write_transaction(w, *tx, {.upload_client_id = true});
-    return w.finish().has_value();
-  });
+  fuzz_support::check_codec(
+      input, [&](std::string_view in) { return decoder.decode_batch(in); },
+      [](pswire::json_writer& w, const auto& batch) { pswire::write_batch(w, batch, {.upload_client_id = true}); });
+  fuzz_support::check_codec(
+      input, [&](std::string_view in) { return decoder.decode_transaction(in); },
+      [](pswire::json_writer& w, const auto& tx) { pswire::write_transaction(w, tx, {.upload_client_id = true}); });
   return 0;
 }

@@ -4,36 +4,23 @@
 
 #include "fuzz_support.hpp"
 
-namespace {
-template <class Decode, class Write>
-void check(std::string_view input, Decode decode, Write write) {
-  fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
-    auto message = decode(in);
-    if (!message) return false;
-    pswire::json_writer w{pswire::string_sink(out)};
-    write(w, *message);
-    return w.finish().has_value();
-  });
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::checkpoint_decoder d;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   using W = pswire::json_writer;
-  check(input, [](std::string_view in) { return d.decode_sync_line(in); },
-        [](W& w, const auto& m) { pswire::write_sync_line(w, m); });
-  check(input, [](std::string_view in) { return d.decode_checkpoint_request(in); },
-        [](W& w, const auto& m) { pswire::write_checkpoint_request(w, m); });
-  check(input, [](std::string_view in) { return d.decode_checkpoint_request_response(in); },
-        [](W& w, const auto& m) { pswire::write_checkpoint_request_response(w, m); });
-  check(input, [](std::string_view in) { return d.decode_write_checkpoint_response(in); },
-        [](W& w, const auto& m) { pswire::write_write_checkpoint_response(w, m); });
-  check(input, [](std::string_view in) { return d.decode_custom_checkpoint_request(in); },
-        [](W& w, const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
-  check(input, [](std::string_view in) { return d.decode_custom_checkpoint_response(in); },
-        [](W& w, const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
-  check(input, [](std::string_view in) { return d.decode_service_error(in); },
-        [](W& w, const auto& m) { pswire::write_service_error(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_sync_line(in); },
+                            [](W& w, const auto& m) { pswire::write_sync_line(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request(in); },
+                            [](W& w, const auto& m) { pswire::write_checkpoint_request(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request_response(in); },
+                            [](W& w, const auto& m) { pswire::write_checkpoint_request_response(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_write_checkpoint_response(in); },
+                            [](W& w, const auto& m) { pswire::write_write_checkpoint_response(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_custom_checkpoint_request(in); },
+                            [](W& w, const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_custom_checkpoint_response(in); },
+                            [](W& w, const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
+  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_service_error(in); },
+                            [](W& w, const auto& m) { pswire::write_service_error(w, m); });
   return 0;
 }

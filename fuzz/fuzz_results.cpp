@@ -9,13 +9,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static pswire::result_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   for (auto dialect : {pswire::result_dialect::reference, pswire::result_dialect::poc}) {
-    fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
-      auto r = decoder.decode_result(in, dialect);
-      if (!r) return false;
-      pswire::json_writer w{pswire::string_sink(out)};
-      pswire::write_result(w, *r);
-      return w.finish().has_value();
-    });
+    fuzz_support::check_codec(
+        input, [&](std::string_view in) { return decoder.decode_result(in, dialect); },
+        [](pswire::json_writer& w, const auto& r) { pswire::write_result(w, r); });
     fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
       auto response = decoder.decode_batch_response(in, dialect);
       if (!response) return false;
@@ -30,12 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return w.finish().has_value();
     });
   }
-  fuzz_support::check_round_trip(input, [&](std::string_view in, std::string& out) {
-    auto m = decoder.decode_message_response(in);
-    if (!m) return false;
-    pswire::json_writer w{pswire::string_sink(out)};
-    pswire::write_message_response(w, *m);
-    return w.finish().has_value();
-  });
+  fuzz_support::check_codec(
+      input, [&](std::string_view in) { return decoder.decode_message_response(in); },
+      [](pswire::json_writer& w, const auto& m) { pswire::write_message_response(w, m); });
   return 0;
 }

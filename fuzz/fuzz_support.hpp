@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include <pswire/core/json_writer.hpp>
 #include <simdjson.h>
 
 namespace fuzz_support {
@@ -160,6 +161,19 @@ void check_round_trip(std::string_view input, Encode&& encode) {
   std::string second;
   if (!encode(first, second)) property_failed("re-encoded message does not decode", first);
   if (first != second) property_failed("encode(decode(encode(x))) differs from encode(x)", first + "\n" + second);
+}
+
+// check_round_trip for a decoder call and a writer call: `decode(text)`
+// returns a pswire::result, `write(writer, value)` encodes it.
+template <class Decode, class Write>
+void check_codec(std::string_view input, Decode&& decode, Write&& write) {
+  check_round_trip(input, [&](std::string_view in, std::string& out) {
+    auto message = decode(in);
+    if (!message) return false;
+    pswire::json_writer w{pswire::string_sink(out)};
+    write(w, *message);
+    return w.finish().has_value();
+  });
 }
 
 }  // namespace fuzz_support

@@ -55,8 +55,7 @@ class batch_decoder {
     bool seen = false;
     auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
       if (key != "transactions") {  // e.g. the legacy on_fatal_error: accepted, ignored
-        auto skipped = reader_.read_raw(v);
-        return skipped ? result<void>{} : result<void>{skipped.error_info()};
+        return reader_.skip(v);
       }
       if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
       seen = true;
@@ -73,10 +72,7 @@ class batch_decoder {
     });
     if (!r) return r.error_info();
     if (!seen) {
-      reader_.push_key("transactions");
-      error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
-      reader_.pop();
-      return e;
+      return reader_.fail_missing("transactions", object_at);
     }
     if (auto done = reader_.finish(); !done) return done.error_info();
     link();
@@ -102,8 +98,7 @@ class batch_decoder {
     auto r = reader_.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
       const unsigned bit = key == "crud" ? 1u : key == "transaction_id" ? 2u : 0u;
       if (bit == 0) {
-        auto skipped = reader_.read_raw(v);
-        return skipped ? result<void>{} : result<void>{skipped.error_info()};
+        return reader_.skip(v);
       }
       if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
       seen |= bit;
@@ -125,10 +120,7 @@ class batch_decoder {
     });
     if (!r) return r;
     if (!(seen & 1u)) {
-      reader_.push_key("crud");
-      error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
-      reader_.pop();
-      return e;
+      return reader_.fail_missing("crud", object_at);
     }
     tx.count = entries_.size() - tx.first;
     pending_.push_back(tx);

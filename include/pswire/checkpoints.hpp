@@ -115,8 +115,7 @@ result<void> read_members(json_reader& reader, ondemand::value& value, const std
       seen |= 1u << i;
       return on_member(i, v);
     }
-    auto skipped = reader.read_raw(v);  // unknown members: valid JSON, ignored
-    return skipped ? result<void>{} : result<void>{skipped.error_info()};
+    return reader.skip(v);  // unknown members: valid JSON, ignored
   });
 }
 
@@ -125,11 +124,7 @@ template <std::size_t N>
 result<void> require_members(json_reader& reader, std::size_t object_at, const std::string_view (&names)[N], unsigned seen,
                              std::initializer_list<unsigned> required) {
   for (unsigned index : required) {
-    if (seen & (1u << index)) continue;
-    reader.push_key(names[index]);
-    error e = reader.fail(errc::missing_field, object_at, "required member is absent");
-    reader.pop();
-    return e;
+    if (!(seen & (1u << index))) return reader.fail_missing(names[index], object_at);
   }
   return {};
 }
@@ -563,8 +558,7 @@ class checkpoint_decoder {
               return {};
             });
         }
-        auto skipped = reader_.read_raw(m);
-        return skipped ? result<void>{} : result<void>{skipped.error_info()};
+        return reader_.skip(m);
       });
       if (!r) return r.error_info();
       if (diff) {
@@ -583,8 +577,7 @@ class checkpoint_decoder {
       auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
         if (i == 0) return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
         if (!partial) {
-          auto skipped = reader_.read_raw(m);
-          return skipped ? result<void>{} : result<void>{skipped.error_info()};
+          return reader_.skip(m);
         }
         return assign(priority, read_priority(m));
       });

@@ -153,9 +153,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
       if (!names[i].empty() && key == names[i]) which = i;
     }
     if (which == m_count) {  // unknown members are accepted, but must be valid JSON
-      auto skipped = reader.read_raw(v);
-      if (!skipped) return skipped.error_info();
-      return {};
+      return reader.skip(v);
     }
     if (seen & (1u << which)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
     seen |= 1u << which;
@@ -223,12 +221,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   if (!r) return r.error_info();
 
   for (unsigned required : {unsigned(m_op), unsigned(m_table), unsigned(m_id)}) {
-    if (!(seen & (1u << required))) {
-      reader.push_key(names[required]);
-      error e = reader.fail(errc::missing_field, object_at, "required member is absent");
-      reader.pop();
-      return e;
-    }
+    if (!(seen & (1u << required))) return reader.fail_missing(names[required], object_at);
   }
   switch (*op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
@@ -391,8 +384,7 @@ class crud_decoder {
     auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
       const unsigned bit = key == "id" ? 1u : key == "tx_id" ? 2u : key == "data" ? 4u : 0u;
       if (bit == 0) {
-        auto skipped = reader_.read_raw(v);
-        return skipped ? result<void>{} : result<void>{skipped.error_info()};
+        return reader_.skip(v);
       }
       if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
       seen |= bit;
@@ -416,12 +408,7 @@ class crud_decoder {
     });
     if (!r) return r.error_info();
     for (auto [bit, name] : {std::pair{1u, "id"}, std::pair{4u, "data"}}) {
-      if (!(seen & bit)) {
-        reader_.push_key(name);
-        error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
-        reader_.pop();
-        return e;
-      }
+      if (!(seen & bit)) return reader_.fail_missing(name, object_at);
     }
     if (auto done = reader_.finish(); !done) return done.error_info();
     auto entry = decode_raw(inner_, *data, crud_dialect::ps_crud);

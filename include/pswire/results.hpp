@@ -141,7 +141,7 @@ class result_decoder {
     const std::size_t object_at = reader_.offset_of(*root);
     bool seen = false;
     auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "results") return skip_unknown(v);
+      if (key != "results") return reader_.skip(v);
       if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
       seen = true;
       return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t index) -> result<void> {
@@ -155,7 +155,7 @@ class result_decoder {
       });
     });
     if (!r) return r.error_info();
-    if (!seen) return missing_member("results", object_at);
+    if (!seen) return reader_.fail_missing("results", object_at);
     if (auto done = reader_.finish(); !done) return done.error_info();
     return batch_response{results_};
   }
@@ -168,7 +168,7 @@ class result_decoder {
     const std::size_t object_at = reader_.offset_of(*root);
     std::optional<std::string_view> message;
     auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "message") return skip_unknown(v);
+      if (key != "message") return reader_.skip(v);
       if (message) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
       auto text = reader_.read_string(v);
       if (!text) return text.error_info();
@@ -176,7 +176,7 @@ class result_decoder {
       return {};
     });
     if (!r) return r.error_info();
-    if (!message) return missing_member("message", object_at);
+    if (!message) return reader_.fail_missing("message", object_at);
     if (auto done = reader_.finish(); !done) return done.error_info();
     return message_response{*message};
   }
@@ -198,21 +198,9 @@ class result_decoder {
     return reader_.root_value();
   }
 
-  result<void> skip_unknown(ondemand::value& v) {  // accepted, but it must be valid JSON
-    auto skipped = reader_.read_raw(v);
-    return skipped ? result<void>{} : result<void>{skipped.error_info()};
-  }
-
-  error missing_member(std::string_view key, std::size_t object_at) {
-    reader_.push_key(key);
-    error e = reader_.fail(errc::missing_field, object_at, "required member is absent");
-    reader_.pop();
-    return e;
-  }
-
   // Consumes a value that breaks the schema (it must still be valid JSON).
   result<void> skip_invalid(ondemand::value& v, detail::result_problem& first, const detail::result_problem& found) {
-    if (auto skipped = skip_unknown(v); !skipped) return skipped;
+    if (auto skipped = reader_.skip(v); !skipped) return skipped;
     first.note(found);
     return {};
   }
@@ -259,7 +247,7 @@ class result_decoder {
     unsigned seen = 0;
     auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
       const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return skip_unknown(mv);
+      if (which == m_count) return reader_.skip(mv);
       const member_path at{"failed_operation", names[which]};
       if (seen & (1u << which)) {
         return skip_invalid(mv, problem, {errc::duplicate_key, key_at, "member appears twice", at});
@@ -332,7 +320,7 @@ class result_decoder {
     unsigned seen = 0;
     auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
       const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return skip_unknown(mv);
+      if (which == m_count) return reader_.skip(mv);
       const member_path at{names[which], {}};
       if (seen & (1u << which)) {
         return skip_invalid(mv, problems[which], {errc::duplicate_key, key_at, "member appears twice", at});

@@ -206,6 +206,20 @@ class json_reader {
     return raw_value(in_input(text));
   }
 
+  // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
+  result<void> skip(ondemand::value& v) {
+    auto raw = read_raw(v);
+    return raw ? result<void>{} : result<void>{raw.error_info()};
+  }
+
+  // missing_field for member `key` of the object that starts at `object_offset`.
+  error fail_missing(std::string_view key, std::size_t object_offset) {
+    push_key(key);
+    error e = fail(errc::missing_field, object_offset, "required member is absent");
+    pop();
+    return e;
+  }
+
   result<raw_object> read_raw_object(ondemand::value& v) {
     const std::size_t at = offset_of(v);
     ondemand::json_type type{};
