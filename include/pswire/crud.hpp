@@ -323,7 +323,7 @@ void write_crud_row(basic_json_writer<Sink>& w, const crud_entry<Row>& e, std::s
   if (e.tx_id) w.int_value(*e.tx_id);
   else w.null_value();
   w.key("data");
-  w.string_of_json(scratch);
+  w.string_value(std::string_view(scratch));  // the data column holds JSON as text
   w.end_object();
 }
 

@@ -177,10 +177,6 @@ class basic_json_writer {
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
   void raw_value(const raw_object& v) { scalar(v.text()); }
 
-  // A JSON text written elsewhere, embedded as a string (the ps_crud row's
-  // "data" column, for instance).
-  void string_of_json(std::string_view json_text) { string_value(json_text); }
-
   Sink& sink() noexcept { return sink_; }
   const error& status() const noexcept { return error_; }
   // The number of bytes written, or the first error.

@@ -423,8 +423,8 @@ class raw_array {
    private:
     constexpr void load() noexcept {
       done_ = cursor_.at_end();
-      raw_string unused;
-      if (!done_) cursor_.read(unused, current_);
+      raw_string no_key;  // arrays have none
+      if (!done_) cursor_.read(no_key, current_);
     }
     detail::container_cursor<false> cursor_{};
     raw_value current_{};
