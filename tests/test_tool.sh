@@ -26,7 +26,7 @@ expect sdk-entry 0 '{"op_id":3,"op":"DELETE","type":"t","id":"x","tx_id":4}' '' 
   run '{"op_id":3,"op":"DELETE","type":"t","id":"x","tx_id":4,"data":null,"metadata":null,"old":null}' decode sdk-entry
 expect upload-entry 0 '{"op":"DELETE","table":"t","id":"x"}' '' -- run '{"op":"DELETE","table":"t","id":"x"}' decode upload-entry
 expect crud-row 0 '{"id":1,"tx_id":2,"data":"{\"op\":\"PUT\",\"id\":\"a\",\"type\":\"t\",\"data\":{}}"}' '' -- \
-  run '{"id":1,"tx_id":2,"data":"{\"op\":\"PUT\",\"type\":\"t\",\"id\":\"a\",\"data\":{}}"}' decode crud-row
+  run '{"data":"{\"data\":{},\"id\":\"a\",\"type\":\"t\",\"op\":\"PUT\"}","tx_id":2,"id":1}' decode crud-row
 expect error-line 1 '' 'pswire: unknown_op at byte 6 (op): op must be PUT, PATCH or DELETE' -- \
   run '{"op":"MOVE","table":"t","id":"x"}' decode upload-entry
 expect batch-empty 1 '' 'pswire: batch_empty at byte 16 (transactions)' -- run '{"transactions":[]}' decode batch

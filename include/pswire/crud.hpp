@@ -79,6 +79,10 @@ struct delete_op {
   friend bool operator==(const delete_op&, const delete_op&) = default;
 };
 
+// Where ps_crud.data puts "type": the core's triggers write op,id,type, but
+// insert-only tables write op,type,id. Kept so rows re-encode byte-exact.
+enum class ps_crud_key_order : std::uint8_t { id_then_type, type_then_id };
+
 // One queued write, in whichever dialect it came.
 // Strings are unescaped views that live as long as the decoder that made
 // them (until its next decode); raw_object views live as long as the input.
@@ -91,13 +95,17 @@ struct crud_entry {
   std::variant<put_op<Row>, patch_op<Row>, delete_op<Row>> op;
   raw_object old;                      // previous values; !old.present() when absent
   std::optional<std::string_view> metadata;
+  ps_crud_key_order key_order = ps_crud_key_order::id_then_type;  // layout only: not part of ==
 
   op_type type() const noexcept { return static_cast<op_type>(op.index()); }
   const put_op<Row>* as_put() const noexcept { return std::get_if<put_op<Row>>(&op); }
   const patch_op<Row>* as_patch() const noexcept { return std::get_if<patch_op<Row>>(&op); }
   const delete_op<Row>* as_delete() const noexcept { return std::get_if<delete_op<Row>>(&op); }
 
-  friend bool operator==(const crud_entry&, const crud_entry&) = default;
+  friend bool operator==(const crud_entry& a, const crud_entry& b) {
+    return a.op_id == b.op_id && a.tx_id == b.tx_id && a.table == b.table && a.id == b.id && a.op == b.op &&
+           a.old == b.old && a.metadata == b.metadata;
+  }
 };
 
 enum class crud_dialect : std::uint8_t { ps_crud, sdk, upload };
@@ -120,7 +128,7 @@ constexpr crud_dialect_keys keys_of(crud_dialect d) noexcept {
 // Converts a decoded raw entry to a typed one.
 template <class Row>
 result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
-  crud_entry<Row> typed{raw.op_id, raw.tx_id, raw.table, raw.id, delete_op<Row>{}, raw.old, raw.metadata};
+  crud_entry<Row> typed{raw.op_id, raw.tx_id, raw.table, raw.id, delete_op<Row>{}, raw.old, raw.metadata, raw.key_order};
   if (const auto* put = raw.as_put()) {
     auto row = read_row<Row>(put->data);
     if (!row) return row.error_info();
@@ -171,6 +179,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
         auto s = reader.read_string(v);
         if (!s) return s.error_info();
         (which == m_table ? entry.table : entry.id) = *s;
+        if (which == m_id && (seen & (1u << m_table))) entry.key_order = ps_crud_key_order::type_then_id;
         return {};
       }
       case m_op_id:
@@ -275,7 +284,7 @@ void write_crud_entry(basic_json_writer<Sink>& w, const crud_entry<Row>& e, crud
   }
   w.key(k.op);
   w.string_value(to_string(e.type()));
-  if (dialect == crud_dialect::ps_crud) {
+  if (dialect == crud_dialect::ps_crud && e.key_order == ps_crud_key_order::id_then_type) {
     w.key(k.id);
     w.string_value(e.id);
     w.key(k.table);
