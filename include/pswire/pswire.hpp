@@ -14,6 +14,7 @@
 #include "checkpoints.hpp"        // checkpoint requests, write checkpoints, sync lines
 #include "results.hpp"            // transaction results, batch and message responses, client and server rules
 #include "error_classification.hpp"  // database errors to retryable or fatal error codes
+#include "message_kinds.hpp"       // every message kind by name, and its canonical form
 
 #define PSWIRE_VERSION_MAJOR 0
 #define PSWIRE_VERSION_MINOR 1

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Turns what the real peers produced (peers.mjs capture/session) into conformance vectors.
+
+usage: make_vectors.py PEER_OUTPUT_DIR VECTOR_DIR
+
+Every vector is one JSON object per line: {"name", "kind", "input", "output"} where output is the
+expected canonical re-encoding. For peer bytes the peer is the reference, so output == input: pswire
+must reproduce what the core and the JS SDK wrote, byte for byte.
+"""
+import json
+import pathlib
+import sys
+
+
+def write_vectors(path, vectors):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for v in vectors:
+            f.write(json.dumps(v, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def lines(path):
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    peers, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+
+    rows = lines(peers / "ps_crud_rows.jsonl")
+    write_vectors(out / "core_ps_crud_rows.jsonl",
+                  [{"name": f"core ps_crud row {i + 1}", "kind": "crud-row", "input": r, "output": r}
+                   for i, r in enumerate(rows)])
+    entries = lines(peers / "sdk_entries.jsonl")
+    write_vectors(out / "js_sdk_entries.jsonl",
+                  [{"name": f"JS CrudEntry.fromRow(row {i + 1}).toJSON()", "kind": "sdk-entry", "input": e, "output": e}
+                   for i, e in enumerate(entries)])
+
+    session = [json.loads(s) for s in lines(peers / "session.jsonl")]
+    messages = []
+    for n, step in enumerate(session, 1):
+        if step["step"] == "line_text":
+            messages.append({"name": f"session step {n}: sync line the core accepted", "kind": "sync-line",
+                             "input": step["sent"], "output": step["sent"]})
+        elif step["step"].startswith("post_"):
+            messages.append({"name": f"session step {n}: body the JS SDK posts", "kind": "checkpoint-request",
+                             "input": step["body"], "output": step["body"]})
+            messages.append({"name": f"session step {n}: response the JS SDK reads", "kind": "checkpoint-response",
+                             "input": step["response"], "output": step["response"]})
+    write_vectors(out / "peer_checkpoint_messages.jsonl", messages)
+    transcripts = out / "transcripts"
+    transcripts.mkdir(exist_ok=True)
+    (transcripts / "core_sync_session.jsonl").write_text((peers / "session.jsonl").read_text(encoding="utf-8"),
+                                                          encoding="utf-8", newline="\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+// The real PowerSync peers, driven for pswire's interop tests (see README.md).
+// Run from a folder where package.json's dependencies are installed.
+//   node peers.mjs capture OUT_DIR
+//     OUT_DIR/ps_crud_rows.jsonl  rows the core extension writes for a matrix of table options and values:
+//                                 {"id":<int>,"tx_id":<int|null>,"data":"<ps_crud.data text, byte-exact>"}
+//     OUT_DIR/sdk_entries.jsonl   the same rows through the JS SDK: JSON.stringify(CrudEntry.fromRow(row))
+//   node peers.mjs session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE
+//     feeds sync lines and checkpoint-request responses (encoded by pswire) to the core the way the
+//     JS SDK does, and records what the core and the SDK send and answer (one JSON object per step)
+import Database from '@powersync/better-sqlite3';
+import { CrudEntryImpl } from '@powersync/shared-internals';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+// The extension file @powersync/node itself loads (see its lib/db/SqliteWorker.js).
+const require = createRequire(import.meta.url);
+const nodePkgDir = path.dirname(require.resolve('@powersync/node/package.json'));
+const arch = { x64: 'x64', arm64: 'aarch64', ia32: 'x86', riscv64: 'riscv64gc' }[process.arch];
+const ext = path.join(nodePkgDir, 'lib', process.platform === 'darwin'
+  ? `libpowersync_${arch}.macos.dylib` : `libpowersync_${arch}.linux.so`);
+if (!existsSync(ext)) throw new Error(`extension not found: ${ext}`);
+
+// A fresh in-memory database with the core loaded and initialised, as the SDK opens one.
+function openCore() {
+  const db = new Database(':memory:');
+  db.loadExtension(ext, 'sqlite3_powersync_init'); // same entry point as BetterSqliteWorker.js
+  db.pragma('recursive_triggers = TRUE'); // the SDK sets this after init
+  const tx = (fn) => { db.exec('BEGIN'); try { const r = fn(); db.exec('COMMIT'); return r; } catch (e) { db.exec('ROLLBACK'); throw e; } };
+  tx(() => db.prepare('SELECT powersync_init()').get());
+  return { db, tx };
+}
+
+// Schema JSON exactly as @powersync/common's Table.toJSON()/encodeTableOptions() shapes it.
+const col = (name, type) => ({ name, type });
+const table = (name, columns, o = {}) => ({
+  name, view_name: name, columns, indexes: [],
+  local_only: o.localOnly ?? false,
+  insert_only: o.insertOnly ?? false,
+  include_old: o.includeOld ?? false,
+  include_old_only_when_changed: o.onlyWhenChanged ?? false,
+  include_metadata: o.metadata ?? false,
+  ignore_empty_update: o.ignoreEmpty ?? false,
+});
+
+function capture(outDir) {
+  const { db, tx } = openCore();
+  const run = (sql, ...params) => db.prepare(sql).run(...params);
+  const get = (sql, ...params) => db.prepare(sql).get(...params);
+  const crudCount = () => Number(get('SELECT count(*) AS n FROM ps_crud').n);
+
+  const versions = get('SELECT powersync_rs_version() AS core, sqlite_version() AS sqlite');
+  console.error(`powersync_rs_version() = ${versions.core}`);
+  console.error(`sqlite_version()       = ${versions.sqlite}`);
+  console.error(`extension              = ${ext}`);
+
+  const simple = [col('title', 'TEXT'), col('qty', 'INTEGER')];
+  const schema = {
+    tables: [
+      table('lists', [col('name', 'TEXT'), col('owner_id', 'TEXT'), col('created_at', 'TEXT')]),
+      table('todos', [col('description', 'TEXT'), col('completed', 'INTEGER'), col('list_id', 'TEXT'),
+        col('priority', 'REAL'), col('created_at', 'TEXT')]),
+      table('edge_cases', [col('t', 'TEXT'), col('i', 'INTEGER'), col('r', 'REAL')]),
+      table('old_all', simple, { includeOld: true }),
+      table('old_cols', simple, { includeOld: ['title'] }),
+      table('old_changed', simple, { includeOld: true, onlyWhenChanged: true }),
+      table('meta', simple, { metadata: true }),
+      table('meta_old', simple, { metadata: true, includeOld: true }),
+      table('ignore_empty', simple, { ignoreEmpty: true }),
+      table('insert_only_log', simple, { insertOnly: true }),
+      table('local_drafts', simple, { localOnly: true }),
+    ],
+    raw_tables: [],
+  };
+  tx(() => get('SELECT powersync_replace_schema(?)', JSON.stringify(schema)));
+
+  // Deterministic v4-shaped UUIDs so reruns produce identical output.
+  const uuid = (label) => {
+    const h = createHash('sha256').update(label).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+  const expectFail = (what, fn) => {
+    try { fn(); console.error(`UNEXPECTED: ${what} succeeded`); }
+    catch (e) { console.error(`expected failure: ${what}: ${e.message}`); }
+  };
+
+  // ---- 1. todo-list app ----------------------------------------------------
+  const L1 = uuid('list-1'), L2 = uuid('list-2'), OWNER = uuid('user-alice');
+  const T = [1, 2, 3, 4, 5].map((i) => uuid(`todo-${i}`));
+  const insTodo = db.prepare('INSERT INTO todos(id, description, completed, list_id, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  tx(() => { // one transaction: a list and three todos (integers bound as BigInt => SQLite INTEGER)
+    run('INSERT INTO lists(id, name, owner_id, created_at) VALUES (?, ?, ?, ?)', L1, 'Groceries', OWNER, '2024-05-01T09:00:00.000Z');
+    insTodo.run(T[0], 'Buy milk', 0n, L1, 1.5, '2024-05-01T09:00:01.000Z');
+    insTodo.run(T[1], 'Eggs (a dozen)', 0n, L1, 2, '2024-05-01T09:00:02.000Z');
+    insTodo.run(T[2], 'Bread', 0n, L1, 3.25, '2024-05-01T09:00:03.000Z');
+  });
+  run('UPDATE todos SET description = ? WHERE id = ?', 'Buy oat milk', T[0]); // autocommit PATCH
+  run('UPDATE todos SET completed = ? WHERE id = ?', 1n, T[1]); // INTEGER 1
+  tx(() => {
+    run('UPDATE todos SET completed = ?, priority = ? WHERE id = ?', 1, 0.5, T[0]); // JS number 1 binds as REAL 1.0 (what the JS SDK sends)
+    run('DELETE FROM todos WHERE id = ?', T[2]);
+  });
+  run("UPDATE lists SET name = 'Groceries & household' WHERE id = ?", L1);
+  tx(() => { // second list with NULL columns, and a PATCH that sets a column to NULL
+    run('INSERT INTO lists(id, name, owner_id, created_at) VALUES (?, ?, NULL, ?)', L2, 'Work', '2024-05-02T08:30:00.000Z');
+    insTodo.run(T[3], 'Write report', 0n, L2, null, null);
+    insTodo.run(T[4], null, null, null, null, null);
+    run('UPDATE todos SET list_id = NULL WHERE id = ?', T[3]);
+  });
+  tx(() => { // a larger transaction: 20 todos at once, JS-number priorities as the SDK would bind them
+    for (let i = 1; i <= 20; i++) {
+      insTodo.run(uuid(`bulk-${i}`), `Task #${i}`, BigInt(i % 2), L2, i / 4, `2024-05-02T09:${String(i).padStart(2, '0')}:00.000Z`);
+    }
+  });
+  run('UPDATE todos SET description = description WHERE id = ?', T[0]); // empty PATCH (no-op update)
+  run('UPDATE todos SET priority = 1e20, completed = 0 WHERE id = ?', T[3]); // SQL literals
+  tx(() => { run('DELETE FROM todos WHERE list_id = ?', L1); run('DELETE FROM lists WHERE id = ?', L1); });
+
+  // ---- 2. edge values --------------------------------------------------------
+  const texts = {
+    empty: '',
+    unicode: 'caf\u00e9 \u2603 \u{1F600} \u4e2d\u6587',
+    line_separators: 'a\u2028b\u2029c',
+    escapes: 'quote" backslash\\ slash/ nl\n tab\t cr\r bs\b ff\f',
+    controls: 'x\u0001y\u001fz\u007f', // U+0001 U+001F U+007F (DEL)
+    json_looking: '{"a":1,"b":[true,null]}',
+    numeric_text: '9223372036854775808',
+    astral: '\u{10FFFF}\u{1D11E}',
+  };
+  const insEdge = db.prepare('INSERT INTO edge_cases(id, t, i, r) VALUES (?, ?, ?, ?)');
+  tx(() => { for (const [k, v] of Object.entries(texts)) insEdge.run(`text-${k}`, v, null, null); });
+  tx(() => {
+    insEdge.run('int-max', null, 9223372036854775807n, null);
+    insEdge.run('int-min', null, -9223372036854775808n, null);
+    insEdge.run('int-2^53+1', null, 9007199254740993n, null);
+    insEdge.run('int-zero', null, 0n, null);
+    insEdge.run('int-minus-one', null, -1n, null);
+    insEdge.run('int-as-js-number', null, 42, null); // JS number binds as REAL even for an INTEGER column
+  });
+  const floats = { '0.1': 0.1, '1e15': 1e15, '1e16': 1e16, '1e20': 1e20, '1.5e-7': 1.5e-7, '5e-324': 5e-324,
+    '-0.0': -0.0, '123456789.12345679': 123456789.12345679, '-2.5': -2.5, '1.0': 1.0, '2^53': 2 ** 53 };
+  for (const [k, v] of Object.entries(floats)) insEdge.run(`real-${k}`, null, null, v); // autocommit, one tx each
+  expectFail('REAL 1.7976931348623157e308 (max double)', () => insEdge.run('real-max', null, null, 1.7976931348623157e308));
+  expectFail('BLOB column value', () => insEdge.run('blob', Buffer.from([0, 1, 2]), null, null));
+  insEdge.run('all-null', null, null, null); // PUT with every column NULL
+  insEdge.run('', 'empty id', 1n, 1.25); // id is the empty string
+  run("UPDATE edge_cases SET t = 'empty id, updated' WHERE id = ''");
+  run('UPDATE edge_cases SET i = ? WHERE id = ?', -9223372036854775808n, 'int-max'); // PATCH max -> min
+  run('UPDATE edge_cases SET i = NULL, r = ? WHERE id = ?', 5e-324, 'int-min');
+  run('UPDATE edge_cases SET t = ? WHERE id = ?', '\u{1F600}\n"\\', 'text-empty');
+  insEdge.run('id "quoted" \\ \u00e9 \u{1F600}', 'id with specials', 2n, null);
+  tx(() => {
+    run("DELETE FROM edge_cases WHERE id = ''");
+    run('DELETE FROM edge_cases WHERE id = ?', 'id "quoted" \\ \u00e9 \u{1F600}');
+    run('DELETE FROM edge_cases WHERE id = ?', 'all-null');
+  });
+
+  // ---- 3. table option variants ---------------------------------------------
+  for (const t of ['old_all', 'old_cols', 'old_changed']) {
+    const id = uuid(t);
+    run(`INSERT INTO ${t}(id, title, qty) VALUES (?, 'first', 1)`, id);
+    run(`UPDATE ${t} SET qty = 2 WHERE id = ?`, id); // title unchanged
+    run(`UPDATE ${t} SET title = 'second', qty = NULL WHERE id = ?`, id);
+    run(`UPDATE ${t} SET title = title WHERE id = ?`, id); // empty PATCH
+    run(`DELETE FROM ${t} WHERE id = ?`, id);
+  }
+  for (const t of ['meta', 'meta_old']) {
+    const [a, b, c] = [1, 2, 3].map((i) => uuid(`${t}-${i}`));
+    tx(() => {
+      run(`INSERT INTO ${t}(id, title, qty, _metadata) VALUES (?, 'with metadata', 1, ?)`, a, '{"source":"form","v":2}');
+      run(`INSERT INTO ${t}(id, title, qty) VALUES (?, 'no metadata', 2)`, b);
+      run(`INSERT INTO ${t}(id, title, qty, _metadata) VALUES (?, 'third', 3, 'plain text meta')`, c);
+    });
+    run(`UPDATE ${t} SET qty = 10, _metadata = 'edit-1' WHERE id = ?`, a);
+    run(`UPDATE ${t} SET qty = 20 WHERE id = ?`, b); // no metadata on update
+    run(`UPDATE ${t} SET _metadata = 'only-meta' WHERE id = ?`, b); // metadata but no data change
+    run(`UPDATE ${t} SET _deleted = TRUE, _metadata = 'x' WHERE id = ?`, a); // soft delete with metadata
+    run(`UPDATE ${t} SET _deleted = TRUE WHERE id = ?`, c); // soft delete without metadata
+    run(`DELETE FROM ${t} WHERE id = ?`, b); // plain delete
+  }
+  {
+    const id = uuid('ignore_empty');
+    run("INSERT INTO ignore_empty(id, title, qty) VALUES (?, 'x', 1)", id);
+    const before = crudCount();
+    run('UPDATE ignore_empty SET title = title WHERE id = ?', id); // should produce no row
+    console.error(`ignore_empty_update: empty PATCH added ${crudCount() - before} row(s)`);
+    run("UPDATE ignore_empty SET title = 'y' WHERE id = ?", id);
+    run('DELETE FROM ignore_empty WHERE id = ?', id);
+  }
+  tx(() => {
+    run("INSERT INTO insert_only_log(id, title, qty) VALUES (?, 'event a', 1)", uuid('log-1'));
+    run("INSERT INTO insert_only_log(id, title, qty) VALUES (?, 'event b', NULL)", uuid('log-2'));
+  });
+  run('INSERT INTO insert_only_log(id, title, qty) VALUES (?, ?, ?)', uuid('log-3'), 'big \u{1F600}', 9223372036854775807n);
+  console.error(`insert_only: rows kept locally = ${get('SELECT count(*) AS n FROM insert_only_log').n}`);
+  expectFail('UPDATE on insert_only view', () => run("UPDATE insert_only_log SET title = 'z'"));
+  expectFail('DELETE on insert_only view', () => run('DELETE FROM insert_only_log'));
+  {
+    const before = crudCount(), id = uuid('draft');
+    tx(() => {
+      run("INSERT INTO local_drafts(id, title, qty) VALUES (?, 'draft', 1)", id);
+      run('UPDATE local_drafts SET qty = 2 WHERE id = ?', id);
+    });
+    run('DELETE FROM local_drafts WHERE id = ?', id);
+    const added = crudCount() - before;
+    console.error(`local_only: ps_crud rows added = ${added}`);
+    if (added !== 0) throw new Error('local_only table produced ps_crud rows');
+  }
+
+  // ---- dump ----------------------------------------------------------------------
+  const rows = db.prepare('SELECT id, tx_id, data FROM ps_crud ORDER BY id').safeIntegers(true).all();
+  const lines = rows.map((r) => {
+    if (typeof r.data !== 'string') throw new Error(`ps_crud.data is not text at id ${r.id}`);
+    const txId = r.tx_id === null ? 'null' : r.tx_id.toString();
+    return `{"id":${r.id.toString()},"tx_id":${txId},"data":${JSON.stringify(r.data)}}\n`;
+  });
+  writeFileSync(path.join(outDir, 'ps_crud_rows.jsonl'), lines.join(''));
+  const txs = new Set(rows.map((r) => String(r.tx_id)));
+  console.error(`wrote ${rows.length} rows in ${txs.size} transactions`);
+
+  // The SDK reads ps_crud with plain JS numbers and hands each row to CrudEntry.fromRow
+  // (SqliteBucketStorage.getCrudBatch); upload connectors then JSON.stringify the entries.
+  const entries = db.prepare('SELECT id, tx_id, data FROM ps_crud ORDER BY id').all()
+    .map((row) => `${JSON.stringify(CrudEntryImpl.fromRow(row))}\n`);
+  writeFileSync(path.join(outDir, 'sdk_entries.jsonl'), entries.join(''));
+}
+
+// Instructions as the core returns them, minus what changes from run to run.
+function normalize(instructions) {
+  return JSON.parse(JSON.stringify(instructions), (key, value) => (key === 'last_synced_at' ? '<time>' : value));
+}
+
+function session(syncLinesFile, responsesFile, outFile) {
+  const { db, tx } = openCore();
+  const todos = table('todos', [col('description', 'TEXT')]);
+  const schema = { tables: [todos], raw_tables: [] };
+  tx(() => db.prepare('SELECT powersync_replace_schema(?)').get(JSON.stringify(schema)));
+  tx(() => db.prepare("UPDATE ps_kv SET value = 'client-1' WHERE key = 'client_id'").run()); // fixed, for stable output
+  // rawPowerSyncControl (BucketStorageAdapter.js): every call in a transaction, result cast to text.
+  const control = (op, payload = null) =>
+    tx(() => db.prepare('SELECT CAST(powersync_control(?, ?) AS TEXT) AS r').get(op, payload).r);
+  const lines = readFileSync(syncLinesFile, 'utf8').split('\n').filter((l) => l.length > 0);
+  const responses = readFileSync(responsesFile, 'utf8').split('\n').filter((l) => l.length > 0);
+  const steps = [];
+  const record = (step, fields) => steps.push(`${JSON.stringify({ step, ...fields })}\n`);
+  const feedLine = (line) => record('line_text', { sent: line, instructions: normalize(JSON.parse(control('line_text', line))) });
+  // The SDK's checkpoint-request POST: body JSON.stringify(request), answer read as .data.checkpoint_request_id.
+  const post = (step, request, response) => {
+    const answered = JSON.parse(response).data.checkpoint_request_id;
+    record(step, { body: JSON.stringify(request), response, answered });
+    return answered;
+  };
+
+  // 1. connect in requests mode; the core hands out the request to reconcile with the service
+  const start = JSON.parse(control('start', JSON.stringify({ parameters: {}, checkpoint_mode: 'requests', schema })));
+  record('start', { instructions: normalize(start) });
+  const establish = start.find((i) => 'EstablishSyncStream' in i).EstablishSyncStream;
+  const seed = post('post_establish_checkpoint_request', establish.checkpoint_request, responses[0]);
+  record('seed_checkpoint_request_id', { payload: seed, returned: control('seed_checkpoint_request_id', seed) });
+  // 2. a local write, then a checkpoint that must wait for it (lines up to the first checkpoint_complete)
+  const localWrite = "INSERT INTO todos(id, description) VALUES ('local-1', 'written offline')";
+  db.prepare(localWrite).run();
+  record('local_write', { sql: localWrite, ps_crud_rows: Number(db.prepare('SELECT count(*) AS n FROM ps_crud').get().n) });
+  const firstComplete = lines.findIndex((l) => l.includes('"checkpoint_complete"'));
+  lines.slice(0, firstComplete + 1).forEach(feedLine);
+  // 3. the upload completes: next id, POST it, store the service's answer as the target (updateLocalTarget)
+  const next = control('next_checkpoint_request_id');
+  const clientId = db.prepare("SELECT value FROM ps_kv WHERE key = 'client_id'").get().value;
+  const target = post('post_checkpoint_request', { client_id: clientId, checkpoint_request_id: next }, responses[1]);
+  tx(() => db.prepare('DELETE FROM ps_crud').run()); // what CrudTransaction.complete() does
+  record('upload_complete', { ps_crud_rows: Number(db.prepare('SELECT count(*) AS n FROM ps_crud').get().n) });
+  record('target_checkpoint_request_id', { payload: target, previous: control('target_checkpoint_request_id', target) });
+  record('completed_upload', { instructions: normalize(JSON.parse(control('completed_upload'))) });
+  // 4. the rest of the stream, which should carry the checkpoint that acknowledges the request
+  lines.slice(firstComplete + 1).forEach(feedLine);
+  record('synced_rows', { rows: db.prepare('SELECT id, description FROM todos ORDER BY id').all() });
+  writeFileSync(outFile, steps.join(''));
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (command === 'capture' && args.length === 1) capture(args[0]);
+else if (command === 'session' && args.length === 3) session(...args);
+else {
+  console.error('usage: node peers.mjs capture OUT_DIR | session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE');
+  process.exit(2);
+}
