@@ -166,7 +166,7 @@ TEST_SUITE("interop") {
   TEST_CASE("checkpoint-request session: the core applied what pswire's client rules predict") {
     checkpoint_decoder decoder, lines;
     bool queue_empty = true;
-    std::optional<std::int64_t> target, last_seen, requested, applied;
+    std::optional<std::int64_t> target, last_seen, requested, answered, applied;
     std::size_t checked_completes = 0;
     simdjson::dom::parser parser;
     for (const std::string& text : read_lines(vector_dir() + "/transcripts/core_sync_session.jsonl")) {
@@ -177,7 +177,7 @@ TEST_SUITE("interop") {
       REQUIRE(step["step"].get(name) == simdjson::SUCCESS);
       if (name == "local_write") queue_empty = false;
       if (name == "upload_complete") queue_empty = true;
-      if (name == "post_establish_checkpoint_request" || name == "post_checkpoint_request") {
+      if (name == "post /sync/checkpoint-request") {  // what the SDK posted and read back
         std::string_view body, response;
         REQUIRE(step["body"].get(body) == simdjson::SUCCESS);
         REQUIRE(step["response"].get(response) == simdjson::SUCCESS);
@@ -186,7 +186,13 @@ TEST_SUITE("interop") {
         requested = request->checkpoint_request_id;
         auto answer = decoder.decode_checkpoint_request_response(response);
         REQUIRE(answer);
-        if (name == "post_checkpoint_request") target = answer->checkpoint_request_id;  // updateLocalTarget
+        answered = answer->checkpoint_request_id;
+      }
+      if (name == "target_checkpoint_request_id") {  // the SDK stores the service's answer
+        std::string_view payload;
+        REQUIRE(step["payload"].get(payload) == simdjson::SUCCESS);
+        CHECK(std::to_string(*answered) == payload);
+        target = answered;
       }
       if (name != "line_text") continue;
       std::string_view sent;

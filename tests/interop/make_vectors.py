@@ -43,7 +43,7 @@ def main():
         if step["step"] == "line_text":
             messages.append({"name": f"session step {n}: sync line the core accepted", "kind": "sync-line",
                              "input": step["sent"], "output": step["sent"]})
-        elif step["step"].startswith("post_"):
+        elif step["step"].startswith("post "):
             messages.append({"name": f"session step {n}: body the JS SDK posts", "kind": "checkpoint-request",
                              "input": step["body"], "output": step["body"]})
             messages.append({"name": f"session step {n}: response the JS SDK reads", "kind": "checkpoint-response",

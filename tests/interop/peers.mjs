@@ -6,9 +6,10 @@
 //     OUT_DIR/sdk_entries.jsonl   the same rows through the JS SDK: JSON.stringify(CrudEntry.fromRow(row))
 //   node peers.mjs session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE
 //     feeds sync lines and checkpoint-request responses (encoded by pswire) to the core the way the
-//     JS SDK does, and records what the core and the SDK send and answer (one JSON object per step)
+//     JS SDK does (its own checkpoint-request methods post and read them), and records what the
+//     core and the SDK send and answer (one JSON object per step)
 import Database from '@powersync/better-sqlite3';
-import { CrudEntryImpl } from '@powersync/shared-internals';
+import { AbstractStreamingSyncImplementation, CrudEntryImpl } from '@powersync/shared-internals';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -231,7 +232,7 @@ function normalize(instructions) {
   return JSON.parse(JSON.stringify(instructions), (key, value) => (key === 'last_synced_at' ? '<time>' : value));
 }
 
-function session(syncLinesFile, responsesFile, outFile) {
+async function session(syncLinesFile, responsesFile, outFile) {
   const { db, tx } = openCore();
   const todos = table('todos', [col('description', 'TEXT')]);
   const schema = { tables: [todos], raw_tables: [] };
@@ -245,31 +246,48 @@ function session(syncLinesFile, responsesFile, outFile) {
   const steps = [];
   const record = (step, fields) => steps.push(`${JSON.stringify({ step, ...fields })}\n`);
   const feedLine = (line) => record('line_text', { sent: line, instructions: normalize(JSON.parse(control('line_text', line))) });
-  // The SDK's checkpoint-request POST: body JSON.stringify(request), answer read as .data.checkpoint_request_id.
-  const post = (step, request, response) => {
-    const answered = JSON.parse(response).data.checkpoint_request_id;
-    record(step, { body: JSON.stringify(request), response, answered });
-    return answered;
+  const clientId = db.prepare("SELECT value FROM ps_kv WHERE key = 'client_id'").get().value;
+  // The SDK's own checkpoint-request methods, run with a stand-in `this`: no custom connector
+  // hook (so the HTTP route), a remote that records the POST and answers with the next
+  // pswire-encoded response, and the core's powersync_control as the bucket storage adapter.
+  const sdk = AbstractStreamingSyncImplementation.prototype;
+  const signal = new AbortController().signal;
+  const client = {
+    options: {
+      postCheckpointRequest: async () => null,
+      remote: {
+        fetchAndDecodeJson: async (request) => {
+          const response = responses.shift();
+          record(`post ${request.path}`, { method: request.method, body: request.body, response });
+          return JSON.parse(response);
+        },
+      },
+      adapter: {
+        readCheckpointRequestId: async (variant, payload = null) => control(`${variant}_checkpoint_request_id`, payload),
+        getClientId: async () => clientId,
+      },
+    },
+    checkpoints: { waitForCheckpointRequestsReady: async () => true },
+    requestCheckpointFromService: sdk.requestCheckpointFromService,
   };
 
-  // 1. connect in requests mode; the core hands out the request to reconcile with the service
+  // 1. connect in requests mode; the SDK posts the core's request and seeds the service's answer
   const start = JSON.parse(control('start', JSON.stringify({ parameters: {}, checkpoint_mode: 'requests', schema })));
   record('start', { instructions: normalize(start) });
   const establish = start.find((i) => 'EstablishSyncStream' in i).EstablishSyncStream;
-  const seed = post('post_establish_checkpoint_request', establish.checkpoint_request, responses[0]);
-  record('seed_checkpoint_request_id', { payload: seed, returned: control('seed_checkpoint_request_id', seed) });
+  await sdk.seedCheckpointRequestState.call(client, signal, establish.checkpoint_request);
+  record('seeded', { current_checkpoint_request_id: control('current_checkpoint_request_id') });
   // 2. a local write, then a checkpoint that must wait for it (lines up to the first checkpoint_complete)
   const localWrite = "INSERT INTO todos(id, description) VALUES ('local-1', 'written offline')";
   db.prepare(localWrite).run();
   record('local_write', { sql: localWrite, ps_crud_rows: Number(db.prepare('SELECT count(*) AS n FROM ps_crud').get().n) });
   const firstComplete = lines.findIndex((l) => l.includes('"checkpoint_complete"'));
   lines.slice(0, firstComplete + 1).forEach(feedLine);
-  // 3. the upload completes: next id, POST it, store the service's answer as the target (updateLocalTarget)
-  const next = control('next_checkpoint_request_id');
-  const clientId = db.prepare("SELECT value FROM ps_kv WHERE key = 'client_id'").get().value;
-  const target = post('post_checkpoint_request', { client_id: clientId, checkpoint_request_id: next }, responses[1]);
-  tx(() => db.prepare('DELETE FROM ps_crud').run()); // what CrudTransaction.complete() does
+  // 3. the upload completes (CrudTransaction.complete() deletes the rows); the SDK requests the next
+  //    checkpoint and stores the service's answer as the target (SqliteBucketStorage.updateLocalTarget)
+  tx(() => db.prepare('DELETE FROM ps_crud').run());
   record('upload_complete', { ps_crud_rows: Number(db.prepare('SELECT count(*) AS n FROM ps_crud').get().n) });
+  const target = await sdk.requestNextCheckpointFromService.call(client, signal);
   record('target_checkpoint_request_id', { payload: target, previous: control('target_checkpoint_request_id', target) });
   record('completed_upload', { instructions: normalize(JSON.parse(control('completed_upload'))) });
   // 4. the rest of the stream, which should carry the checkpoint that acknowledges the request
@@ -280,7 +298,7 @@ function session(syncLinesFile, responsesFile, outFile) {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'capture' && args.length === 1) capture(args[0]);
-else if (command === 'session' && args.length === 3) session(...args);
+else if (command === 'session' && args.length === 3) await session(...args);
 else {
   console.error('usage: node peers.mjs capture OUT_DIR | session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE');
   process.exit(2);
