@@ -28,14 +28,17 @@ def main():
     peers, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
 
-    rows = lines(peers / "ps_crud_rows.jsonl")
-    write_vectors(out / "core_ps_crud_rows.jsonl",
-                  [{"name": f"core ps_crud row {i + 1}", "kind": "crud-row", "input": r, "output": r}
-                   for i, r in enumerate(rows)])
-    entries = lines(peers / "sdk_entries.jsonl")
-    write_vectors(out / "js_sdk_entries.jsonl",
-                  [{"name": f"JS CrudEntry.fromRow(row {i + 1}).toJSON()", "kind": "sdk-entry", "input": e, "output": e}
-                   for i, e in enumerate(entries)])
+    for source, rows_out, entries_out, what in [
+            ("ps_crud_rows.jsonl", "core_ps_crud_rows.jsonl", "js_sdk_entries.jsonl", "row"),
+            ("ps_crud_matrix.jsonl", "core_ps_crud_matrix.jsonl", "js_sdk_matrix_entries.jsonl", "matrix row")]:
+        rows = lines(peers / source)
+        write_vectors(out / rows_out,
+                      [{"name": f"core ps_crud {what} {i + 1}", "kind": "crud-row", "input": r, "output": r}
+                       for i, r in enumerate(rows)])
+        entries = lines(peers / ("sdk_entries.jsonl" if what == "row" else "sdk_matrix_entries.jsonl"))
+        write_vectors(out / entries_out,
+                      [{"name": f"JS CrudEntry.fromRow({what} {i + 1}).toJSON()", "kind": "sdk-entry", "input": e,
+                        "output": e} for i, e in enumerate(entries)])
 
     session = [json.loads(s) for s in lines(peers / "session.jsonl")]
     messages = []

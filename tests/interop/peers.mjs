@@ -4,6 +4,7 @@
 //     OUT_DIR/ps_crud_rows.jsonl  rows the core extension writes for a matrix of table options and values:
 //                                 {"id":<int>,"tx_id":<int|null>,"data":"<ps_crud.data text, byte-exact>"}
 //     OUT_DIR/sdk_entries.jsonl   the same rows through the JS SDK: JSON.stringify(CrudEntry.fromRow(row))
+//     OUT_DIR/ps_crud_matrix.jsonl, sdk_matrix_entries.jsonl: every table option x every edge value
 //   node peers.mjs session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE
 //     feeds sync lines and checkpoint-request responses (encoded by pswire) to the core the way the
 //     JS SDK does (its own checkpoint-request methods post and read them), and records what the
@@ -44,6 +45,20 @@ const table = (name, columns, o = {}) => ({
   include_metadata: o.metadata ?? false,
   ignore_empty_update: o.ignoreEmpty ?? false,
 });
+
+// Edge values for the value matrix: text, then REAL (bound as JS numbers, so REAL).
+const texts = {
+  empty: '',
+  unicode: 'caf\u00e9 \u2603 \u{1F600} \u4e2d\u6587',
+  line_separators: 'a\u2028b\u2029c',
+  escapes: 'quote" backslash\\ slash/ nl\n tab\t cr\r bs\b ff\f',
+  controls: 'x\u0001y\u001fz\u007f', // U+0001 U+001F U+007F (DEL)
+  json_looking: '{"a":1,"b":[true,null]}',
+  numeric_text: '9223372036854775808',
+  astral: '\u{10FFFF}\u{1D11E}',
+};
+const floats = { '0.1': 0.1, '1e15': 1e15, '1e16': 1e16, '1e20': 1e20, '1.5e-7': 1.5e-7, '5e-324': 5e-324,
+  '-0.0': -0.0, '123456789.12345679': 123456789.12345679, '-2.5': -2.5, '1.0': 1.0, '2^53': 2 ** 53 };
 
 function capture(outDir) {
   const { db, tx } = openCore();
@@ -119,16 +134,6 @@ function capture(outDir) {
   tx(() => { run('DELETE FROM todos WHERE list_id = ?', L1); run('DELETE FROM lists WHERE id = ?', L1); });
 
   // ---- 2. edge values --------------------------------------------------------
-  const texts = {
-    empty: '',
-    unicode: 'caf\u00e9 \u2603 \u{1F600} \u4e2d\u6587',
-    line_separators: 'a\u2028b\u2029c',
-    escapes: 'quote" backslash\\ slash/ nl\n tab\t cr\r bs\b ff\f',
-    controls: 'x\u0001y\u001fz\u007f', // U+0001 U+001F U+007F (DEL)
-    json_looking: '{"a":1,"b":[true,null]}',
-    numeric_text: '9223372036854775808',
-    astral: '\u{10FFFF}\u{1D11E}',
-  };
   const insEdge = db.prepare('INSERT INTO edge_cases(id, t, i, r) VALUES (?, ?, ?, ?)');
   tx(() => { for (const [k, v] of Object.entries(texts)) insEdge.run(`text-${k}`, v, null, null); });
   tx(() => {
@@ -139,8 +144,6 @@ function capture(outDir) {
     insEdge.run('int-minus-one', null, -1n, null);
     insEdge.run('int-as-js-number', null, 42, null); // JS number binds as REAL even for an INTEGER column
   });
-  const floats = { '0.1': 0.1, '1e15': 1e15, '1e16': 1e16, '1e20': 1e20, '1.5e-7': 1.5e-7, '5e-324': 5e-324,
-    '-0.0': -0.0, '123456789.12345679': 123456789.12345679, '-2.5': -2.5, '1.0': 1.0, '2^53': 2 ** 53 };
   for (const [k, v] of Object.entries(floats)) insEdge.run(`real-${k}`, null, null, v); // autocommit, one tx each
   expectFail('REAL 1.7976931348623157e308 (max double)', () => insEdge.run('real-max', null, null, 1.7976931348623157e308));
   expectFail('BLOB column value', () => insEdge.run('blob', Buffer.from([0, 1, 2]), null, null));
@@ -209,22 +212,66 @@ function capture(outDir) {
     if (added !== 0) throw new Error('local_only table produced ps_crud rows');
   }
 
-  // ---- dump ----------------------------------------------------------------------
+  dump(db, path.join(outDir, 'ps_crud_rows.jsonl'), path.join(outDir, 'sdk_entries.jsonl'));
+  captureMatrix(outDir);
+}
+
+// Writes ps_crud as rows ({"id","tx_id","data"}, data byte-exact) and as the JS SDK's entries.
+function dump(db, rowsFile, entriesFile) {
   const rows = db.prepare('SELECT id, tx_id, data FROM ps_crud ORDER BY id').safeIntegers(true).all();
   const lines = rows.map((r) => {
     if (typeof r.data !== 'string') throw new Error(`ps_crud.data is not text at id ${r.id}`);
     const txId = r.tx_id === null ? 'null' : r.tx_id.toString();
     return `{"id":${r.id.toString()},"tx_id":${txId},"data":${JSON.stringify(r.data)}}\n`;
   });
-  writeFileSync(path.join(outDir, 'ps_crud_rows.jsonl'), lines.join(''));
+  writeFileSync(rowsFile, lines.join(''));
   const txs = new Set(rows.map((r) => String(r.tx_id)));
-  console.error(`wrote ${rows.length} rows in ${txs.size} transactions`);
-
+  console.error(`${path.basename(rowsFile)}: ${rows.length} rows in ${txs.size} transactions`);
   // The SDK reads ps_crud with plain JS numbers and hands each row to CrudEntry.fromRow
   // (SqliteBucketStorage.getCrudBatch); upload connectors then JSON.stringify the entries.
   const entries = db.prepare('SELECT id, tx_id, data FROM ps_crud ORDER BY id').all()
     .map((row) => `${JSON.stringify(CrudEntryImpl.fromRow(row))}\n`);
-  writeFileSync(path.join(outDir, 'sdk_entries.jsonl'), entries.join(''));
+  writeFileSync(entriesFile, entries.join(''));
+}
+
+// Every table option against every edge value: each value is inserted, patched to another
+// value, patched to NULL, patched to itself (an empty PATCH) and deleted.
+function captureMatrix(outDir) {
+  const { db, tx } = openCore();
+  const cols = [col('t', 'TEXT'), col('i', 'INTEGER'), col('r', 'REAL')];
+  const options = {
+    plain: {}, old_all: { includeOld: true }, old_cols: { includeOld: ['t'] },
+    old_changed: { includeOld: true, onlyWhenChanged: true }, meta: { metadata: true },
+    meta_old: { metadata: true, includeOld: ['i', 'r'] }, ignore_empty: { ignoreEmpty: true },
+    insert_only: { insertOnly: true }, local_only: { localOnly: true },
+  };
+  const schema = { tables: Object.entries(options).map(([name, o]) => table(`m_${name}`, cols, o)), raw_tables: [] };
+  tx(() => db.prepare('SELECT powersync_replace_schema(?)').get(JSON.stringify(schema)));
+  const values = [
+    ...Object.values(texts).map((v) => [v, null, null]),
+    ...[9223372036854775807n, -9223372036854775808n, 9007199254740993n, 0n, -1n].map((v) => [null, v, null]),
+    ...Object.values(floats).map((v) => [null, null, v]),
+    [null, null, null],
+  ];
+  for (const name of Object.keys(options)) {
+    const t = `m_${name}`;
+    const withMeta = name.startsWith('meta');
+    values.forEach(([text, int, real], n) => {
+      const id = `${name}-${n}`;
+      const [nextText, nextInt, nextReal] = values[(n + 1) % values.length];
+      tx(() => withMeta
+        ? db.prepare(`INSERT INTO ${t}(id, t, i, r, _metadata) VALUES (?, ?, ?, ?, ?)`).run(id, text, int, real, `meta ${n}`)
+        : db.prepare(`INSERT INTO ${t}(id, t, i, r) VALUES (?, ?, ?, ?)`).run(id, text, int, real));
+      if (name === 'insert_only') return; // its view refuses UPDATE and DELETE
+      db.prepare(`UPDATE ${t} SET t = ?, i = ?, r = ? WHERE id = ?`).run(nextText, nextInt, nextReal, id);
+      db.prepare(`UPDATE ${t} SET t = NULL, i = NULL, r = NULL WHERE id = ?`).run(id);
+      db.prepare(`UPDATE ${t} SET t = t WHERE id = ?`).run(id);
+      db.prepare(`DELETE FROM ${t} WHERE id = ?`).run(id);
+    });
+  }
+  const localRows = Number(db.prepare("SELECT count(*) AS n FROM ps_crud WHERE data LIKE '%m_local_only%'").get().n);
+  if (localRows !== 0) throw new Error('local_only table produced ps_crud rows');
+  dump(db, path.join(outDir, 'ps_crud_matrix.jsonl'), path.join(outDir, 'sdk_matrix_entries.jsonl'));
 }
 
 // Instructions as the core returns them, minus what changes from run to run.
