@@ -211,7 +211,7 @@ TEST_SUITE("interop") {
       bool completed = false;
       simdjson::dom::array instructions;
       REQUIRE(step["instructions"].get(instructions) == simdjson::SUCCESS);
-      for (simdjson::dom::object instruction : instructions) {
+      for (simdjson::dom::element instruction : instructions) {
         simdjson::dom::object done;
         if (instruction["DidCompleteSync"].get(done) != simdjson::SUCCESS) continue;
         completed = true;
