@@ -72,7 +72,7 @@ constexpr pswire::classification_rule table[] = {
     number_is(SQLITE_CONSTRAINT, fatal(constraint_violation)),
     number_is(SQLITE_MISMATCH, fatal(invalid_data)),
     number_is(SQLITE_TOOBIG, fatal(invalid_data)),
-    number_is(SQLITE_ERROR, fatal(schema_mismatch)),  // no such table or column, malformed JSON for json_patch
+    number_is(SQLITE_ERROR, fatal(schema_mismatch)),  // no such table or column
     number_is(SQLITE_BUSY, retryable),                // another writer holds the lock
     number_is(SQLITE_BUSY_SNAPSHOT, retryable),
     number_is(SQLITE_LOCKED, retryable),
