@@ -133,7 +133,7 @@ int complete(const char* queue_path, const char* response_path) {
     // Not a batch response: HTTP 400/401/500 carry {"message":...}. Retain everything, retry later.
     auto message = decoder.decode_message_response(*body);
     if (!message) return fail("batch response", response.error_info());
-    std::printf("client: the server refused the batch (%.*s); retain all %zu transactions\n",
+    std::printf("client: the server refused the batch (%.*s); retain the %zu transactions sent\n",
                 int(message->message.size()), message->message.data(), sent);
     return 0;
   }

@@ -23,6 +23,21 @@ echo "queue drained in $rounds rounds" >>"$log"
 "$client" checkpoint-request "c2d9b4e0-client" 7 "$work/checkpoint_request.json" >>"$log"
 "$server" checkpoint "$db" "$work/checkpoint_request.json" "$work/checkpoint_response.json" >>"$log"
 "$client" checkpoint-response "$queue" "$work/checkpoint_response.json" "$source/examples/data/sync_stream.ndjson" >>"$log"
+
+# Refusals: a body the server cannot decode is answered 400 {"message":...}
+# and the client retains everything; a checkpoint request id of 0 is answered
+# with the service's validation error.
+head -n 4 "$source/examples/data/ps_crud_rows.jsonl" >"$work/queue2.jsonl"
+cp "$work/queue2.jsonl" "$work/queue2.before"
+printf '%s' '{"transactions":[]}' >"$work/empty_batch.json"
+"$server" apply "$db" "$work/empty_batch.json" "$work/refused.json" >>"$log"
+"$client" complete "$work/queue2.jsonl" "$work/refused.json" >>"$log"
+cmp -s "$work/queue2.jsonl" "$work/queue2.before" || { echo "a refused batch changed the queue"; exit 1; }
+printf '%s' '{"client_id":"c2d9b4e0-client","checkpoint_request_id":"0"}' >"$work/bad_checkpoint_request.json"
+"$server" checkpoint "$db" "$work/bad_checkpoint_request.json" "$work/bad_checkpoint_response.json" >>"$log"
+if "$client" checkpoint-response "$queue" "$work/bad_checkpoint_response.json" "$source/examples/data/sync_stream.ndjson" >>"$log"; then
+  echo "a refused checkpoint request was taken for an answer"; exit 1
+fi
 cat "$log"
 
 expect() {
@@ -46,6 +61,10 @@ expect 'client: POST /sync/checkpoint-request {"client_id":"c2d9b4e0-client","ch
 expect "server: checkpoint request 7 from c2d9b4e0-client: stored 7"
 expect "client: checkpoint held back (write checkpoint 5 < target 7, queue empty)"
 expect "client: checkpoint applied at write checkpoint 7: request 7 reached"
+expect 'server: HTTP 400 {"message":"invalid request body: batch_empty at byte 16 (transactions): a batch holds at least one transaction"}'
+expect "client: the server refused the batch (invalid request body: batch_empty at byte 16 (transactions): a batch holds at least one transaction); retain the 1 transactions sent"
+expect 'server: HTTP 400 {"error":{"code":"PSYNC_S2001","description":"Validation failed: number_out_of_range at byte 55 (checkpoint_request_id): checkpoint_request_id must be between 1 and 9223372036854775807","status":400}}'
+expect "client: the service refused the request: PSYNC_S2001"
 
 # The store holds what the rows leave behind without the two dropped transactions.
 python3 - "$db" <<'PY'
