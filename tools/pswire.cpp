@@ -4,6 +4,7 @@
 //   pswire convert crud-rows batch [FILE]            ps_crud rows (one per line) -> upload batches
 //   pswire help [COMMAND]                            the manual (also --help, -h, COMMAND --help)
 // Exit 0 on success, 1 on bad input, 2 on bad usage.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -25,23 +26,23 @@ struct kind_info {
 
 // Every message kind, in the manual's order.
 constexpr kind_info kinds[] = {
-    {"crud-row", "a ps_crud row {\"id\":N,\"tx_id\":N,\"data\":\"<JSON>\"}"},
-    {"ps-crud", "a bare ps_crud.data object {\"op\",\"type\",\"id\",...}"},
-    {"sdk-entry", "an SDK CrudEntry.toJSON() {\"op_id\",\"op\",\"type\",...}"},
-    {"upload-entry", "a write-API CrudEntry {\"op\",\"table\",\"id\",...}"},
-    {"transaction", "a write-API CrudTransaction {\"crud\":[...],...}"},
-    {"batch", "a write-API TransactionBatch {\"transactions\":[...]}"},
+    {"crud-row", R"(a ps_crud row {"id":N,"tx_id":N,"data":"<JSON>"})"},
+    {"ps-crud", R"(a bare ps_crud.data object {"op","type","id",...})"},
+    {"sdk-entry", R"(an SDK CrudEntry.toJSON() {"op_id","op","type",...})"},
+    {"upload-entry", R"(a write-API CrudEntry {"op","table","id",...})"},
+    {"transaction", R"(a write-API CrudTransaction {"crud":[...],...})"},
+    {"batch", R"(a write-API TransactionBatch {"transactions":[...]})"},
     {"checkpoint-request", "a POST /sync/checkpoint-request body"},
-    {"checkpoint-response", "its response {\"data\":{\"checkpoint_request_id\":..}}"},
+    {"checkpoint-response", R"(its response {"data":{"checkpoint_request_id":..}})"},
     {"write-checkpoint-response", "a GET /write-checkpoint2.json response"},
     {"custom-checkpoint-request", "the PoC PUT /api/data/checkpoint body"},
-    {"custom-checkpoint-response", "its response {\"checkpoint\":...}"},
-    {"service-error", "the service's error envelope {\"error\":{...}}"},
+    {"custom-checkpoint-response", R"(its response {"checkpoint":...})"},
+    {"service-error", R"(the service's error envelope {"error":{...}})"},
     {"sync-line", "one sync stream line (unknown line types kept)"},
     {"result", "a write-API TransactionResponse"},
     {"poc-result", "the PoC's TransactionResponse (looser fatal form)"},
-    {"batch-result", "a TransactionBatchResponse {\"results\":[...]}"},
-    {"message-response", "the {\"message\":...} body of HTTP 400, 401, 500"},
+    {"batch-result", R"(a TransactionBatchResponse {"results":[...]})"},
+    {"message-response", R"(the {"message":...} body of HTTP 400, 401, 500)"},
 };
 
 // detect's tie-break order, from the most specific shape to the most permissive.
@@ -204,10 +205,7 @@ bool read_input(const char* path, std::string& out) {
 class message_codec {
  public:
   static bool known(std::string_view kind) {
-    for (const kind_info& k : kinds) {
-      if (k.name == kind) return true;
-    }
-    return false;
+    return std::ranges::any_of(kinds, [kind](const kind_info& k) { return k.name == kind; });
   }
 
   pswire::error encode(std::string_view kind, std::string_view message, std::string& out) {
@@ -438,6 +436,7 @@ bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can escape, and ending the program is the answer
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("no command");

@@ -159,8 +159,9 @@ struct error {
 
 // Holds a T or an error. Accessing the wrong alternative is a contract
 // violation checked by assertions in debug builds (there are no exceptions).
+// operator=(result), taking its argument by value, serves as both assignments.
 template <class T>
-class [[nodiscard]] result {
+class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functions)
  public:
   result(T value) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(true) {  // NOLINT: implicit by design
     ::new (static_cast<void*>(&storage_.value)) T(std::move(value));
@@ -201,9 +202,11 @@ class [[nodiscard]] result {
   errc code() const noexcept { return has_value_ ? errc::ok : storage_.err.code; }
 
  private:
-  union storage {
-    storage() {}
-    ~storage() {}
+  // result constructs and destroys the active member; `= default` would be
+  // deleted for a T that is not trivial.
+  union storage {  // NOLINT(cppcoreguidelines-special-member-functions)
+    storage() {}   // NOLINT(modernize-use-equals-default)
+    ~storage() {}  // NOLINT(modernize-use-equals-default)
     T value;
     error err;
   } storage_;
@@ -749,7 +752,7 @@ namespace detail {
 template <bool IsObject>
 struct container_cursor {
   std::string_view text;  // the whole container, '{...}' or '[...]'
-  std::size_t pos;        // at the next element's first byte, or at the closing bracket
+  std::size_t pos = 0;    // at the next element's first byte, or at the closing bracket
 
   static constexpr container_cursor begin(std::string_view text) noexcept {
     return {text, text.empty() ? 0 : detail::skip_whitespace(text, 1)};
@@ -802,7 +805,7 @@ class raw_object {
       ++*this;
       return copy;
     }
-    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t /*end*/) noexcept { return it.done_; }
 
    private:
     constexpr void load() noexcept {
@@ -824,7 +827,7 @@ class raw_object {
   constexpr bool present() const noexcept { return !text_.empty(); }
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
-  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
   constexpr bool empty() const noexcept { return begin() == end(); }
   constexpr std::size_t size() const noexcept {
     std::size_t n = 0;
@@ -892,7 +895,7 @@ class raw_array {
       ++*this;
       return copy;
     }
-    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t /*end*/) noexcept { return it.done_; }
 
    private:
     constexpr void load() noexcept {
@@ -909,7 +912,7 @@ class raw_array {
   constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
-  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
 
  private:
   std::string_view text_;
@@ -1198,6 +1201,7 @@ class json_reader {
     std::size_t index = 0;
     for (auto element_result : array) {
       ondemand::value element;
+      // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
       if (auto e = std::move(element_result).get(element)) return fail(e, at);
       if (index >= limits_.max_elements) return fail(errc::too_many_elements, at, "more elements than limits.max_elements");
       push_index(index);
@@ -1683,7 +1687,7 @@ struct patch_row {
 
  private:
   template <class F, class M>
-  static constexpr bool match(const F& f, M member, std::size_t) noexcept {
+  static constexpr bool match(const F& f, M member, std::size_t /*index*/) noexcept {
     if constexpr (std::is_same_v<decltype(f.member), M>) return f.member == member;
     else return false;
   }
@@ -3000,7 +3004,7 @@ class checkpoint_decoder {
       if (++members > 1) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
       auto decoded = read_line_body(key, v);
       if (!decoded) return decoded.error_info();
-      line = std::move(*decoded);
+      line = *decoded;
       return {};
     });
     if (!r) return r.error_info();
@@ -3268,7 +3272,7 @@ namespace detail {
 template <class Sink>
 void write_id(basic_json_writer<Sink>& w, std::int64_t id) {
   char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, id).ptr;
+  auto* const end = std::to_chars(buf, buf + sizeof buf, id).ptr;
   w.string_value(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 template <class Sink>
@@ -3896,14 +3900,14 @@ void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const success_result& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, success_result::status);
   detail::optional_member(w, "message", r.message);
   w.end_object();
 }
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, retryable_error::status);
   detail::optional_member(w, "message", r.message);
   detail::optional_member(w, "retry_after_ms", r.retry_after_ms);
   w.end_object();
@@ -3911,7 +3915,7 @@ void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, fatal_error::status);
   if (r.requires_client_handling) {
     w.key("requires_client_handling");
     w.bool_value(*r.requires_client_handling);
@@ -3932,8 +3936,8 @@ void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
 }
 
 template <class Sink>
-void write_result(basic_json_writer<Sink>& w, const not_attempted& r) {
-  detail::begin_result(w, r.status);
+void write_result(basic_json_writer<Sink>& w, const not_attempted& /*result*/) {
+  detail::begin_result(w, not_attempted::status);
   w.end_object();
 }
 
@@ -4176,10 +4180,7 @@ struct classification_rule {
       case error_field::code: return matches_text(e.code);
       case error_field::label:
         if (test == rule_test::absent) return e.labels.empty();
-        for (std::string_view label : e.labels) {
-          if (matches_text(label)) return true;
-        }
-        return false;
+        return std::ranges::any_of(e.labels, [this](std::string_view label) { return matches_text(label); });
     }
     return false;
   }
