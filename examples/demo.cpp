@@ -95,7 +95,7 @@ struct database_failure {
 std::optional<database_failure> demo_database_error(const pswire::crud_entry<>& op) {
   if (const auto* patch = op.as_patch()) {
     for (const pswire::raw_member& column : patch->data) {
-      if (column.value.is_null()) return database_failure{"23502", "{\"column\":\"" + column.key.unescaped() + "\"}"};
+      if (column.value.is_null()) return database_failure{"23502", R"({"column":")" + column.key.unescaped() + R"("})"};
     }
   }
   if (op.type() == pswire::op_type::del && op.table == "lists") return database_failure{"08006", {}};
@@ -223,6 +223,7 @@ bool follow_checkpoint(const std::vector<std::string>& stream) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can escape, and ending the program is the answer
 int main(int argc, char** argv) {
   const char* path = argc > 1 ? argv[1] : "examples/data/ps_crud_rows.jsonl";
   const char* stream_path = argc > 2 ? argv[2] : "examples/data/sync_stream.ndjson";

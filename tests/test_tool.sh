@@ -35,7 +35,68 @@ expect lines 1 $'{"op":"DELETE","table":"t","id":"x"}\n!error invalid_json at by
 expect file-arg 0 '{"op":"DELETE","table":"t","id":"x"}' '' -- \
   bash -c "printf '%s' '{\"op\":\"DELETE\",\"table\":\"t\",\"id\":\"x\"}' > /tmp/pswire-tool-in.$$ && '$bin' decode upload-entry /tmp/pswire-tool-in.$$"
 expect unknown-kind 2 '' "pswire: unknown kind 'nope'" -- run '{}' decode nope
-expect usage 2 '' 'usage:' -- "$bin"
+expect usage 2 '' $'pswire: no command\nusage: pswire decode' -- "$bin"
+expect unknown-command 2 '' "pswire: unknown command 'encode'" -- "$bin" encode batch
+expect unknown-option 2 '' "pswire: unknown option '--pretty' for detect" -- run '{}' detect --pretty
+expect decode-no-kind 2 '' 'pswire: decode takes KIND [FILE]' -- "$bin" decode
+expect unreadable-file 2 '' 'pswire: cannot read /nonexistent/x.json' -- "$bin" decode batch /nonexistent/x.json
+expect convert-wrong-args 2 '' 'pswire: convert takes crud-rows batch [FILE]' -- "$bin" convert crud-rows transaction
+
+# help: the manual on stdout with every section, per-command parts, exit 0.
+manual=$("$bin" --help); status=$?
+sections_ok=1
+for section in NAME SYNOPSIS DESCRIPTION COMMANDS KINDS OPTIONS 'EXIT STATUS' EXAMPLES; do
+  grep -qx "$section" <<<"$manual" || { sections_ok=0; echo "FAIL manual lacks section $section"; }
+done
+# every kind the tool decodes has its line in KINDS
+for kind in crud-row ps-crud sdk-entry upload-entry transaction batch checkpoint-request checkpoint-response \
+  write-checkpoint-response custom-checkpoint-request custom-checkpoint-response service-error sync-line result \
+  poc-result batch-result message-response; do
+  grep -qE "^    $kind +[a-z]" <<<"$manual" || { sections_ok=0; echo "FAIL manual lacks kind $kind"; }
+  printf '{}' | "$bin" decode "$kind" >/dev/null 2>&1; [ $? = 1 ] || { sections_ok=0; echo "FAIL kind $kind is not decoded"; }
+done
+if [ $status = 0 ] && [ $sections_ok = 1 ] && [ "$("$bin" -h)" = "$manual" ] && [ "$("$bin" help)" = "$manual" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL --help / -h / help (exit $status)"
+fi
+expect help-decode 0 "$("$bin" help decode)" '' -- "$bin" decode --help
+expect help-detect 0 "$("$bin" help detect)" '' -- "$bin" detect -h
+expect help-convert-head 0 'pswire convert crud-rows batch [FILE]' '' -- bash -c "'$bin' convert --help | head -n 1"
+expect help-unknown 2 '' "pswire: no help on 'nope'" -- "$bin" help nope
+grep -q -- '--pretty' <<<"$("$bin" help decode)" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL help decode lacks --pretty"; }
+
+# decode --pretty: indented, and the same values as the compact form.
+expect pretty 0 $'{\n  "transactions": [\n    {\n      "crud": [\n        {\n          "op": "PUT",\n          "table": "w",\n          "id": "1",\n          "op_data": {}\n        }\n      ]\n    }\n  ]\n}' '' -- \
+  run '{"transactions":[{"crud":[{"op":"PUT","table":"w","id":"1","op_data":{}}]}]}' decode batch --pretty
+expect pretty-error 1 '' 'pswire: batch_empty at byte 16 (transactions)' -- run '{"transactions":[]}' decode --pretty batch
+expect pretty-lines 1 $'{\n  "message": "a"\n}\n!error missing_field at byte 0 (message): required member is absent' '' -- \
+  run $'{"message":"a"}\n{}\n' decode message-response --lines --pretty
+
+# detect: the kind's name, ambiguities settled as documented, a named error when none fits.
+expect detect-batch 0 'batch' '' -- run '{"transactions":[{"crud":[]}]}' detect
+expect detect-crud-row 0 'crud-row' '' -- run '{"id":1,"tx_id":2,"data":"{\"op\":\"DELETE\",\"type\":\"t\",\"id\":\"a\"}"}' detect
+expect detect-ps-crud 0 'ps-crud' '' -- run '{"op":"PUT","type":"t","id":"a","data":{"x":1}}' detect
+expect detect-sdk-entry 0 'sdk-entry' '' -- run '{"op_id":3,"op":"DELETE","type":"t","id":"x","tx_id":4}' detect
+expect detect-upload-entry 0 'upload-entry' '' -- run '{"op":"DELETE","table":"t","id":"x"}' detect
+expect detect-result 0 'result' '' -- run '{"status":"success"}' detect
+expect detect-poc-result 0 'poc-result' '' -- run '{"status":"fatal_error","message":"m","failed_operation":{"error_code":"X"}}' detect
+expect detect-message 0 'message-response' '' -- run '{"message":"x"}' detect
+expect detect-custom-checkpoint 0 'custom-checkpoint-response' '' -- run '{"checkpoint":"3"}' detect
+expect detect-write-checkpoint 0 'write-checkpoint-response' '' -- run '{"data":{"write_checkpoint":"1"}}' detect
+expect detect-unknown-line 0 'sync-line' '' -- run '{"unknown":{}}' detect
+expect detect-bad-batch 1 '' 'pswire: no kind fits; closest batch: unknown_op at byte 32 (transactions[0].crud[0].op)' -- \
+  run '{"transactions":[{"crud":[{"op":"X"}]}]}' detect
+expect detect-not-json 1 '' 'pswire: no kind fits; closest batch: invalid_json at byte 2' -- run '[1' detect
+printf '%s\n' '{"crud":[]}' '{"client_id":"c","checkpoint_request_id":"4"}' '{"a":1,"b":2}' > /tmp/pswire-tool-in.$$
+expect detect-lines 1 $'transaction\ncheckpoint-request\n!error no kind fits; closest sync-line: ambiguous_sync_line at byte 7 (b): a sync line has exactly one member' '' -- \
+  "$bin" detect --lines /tmp/pswire-tool-in.$$
+if [ "$("$bin" detect --lines "$src/examples/data/ps_crud_rows.jsonl" | sort -u)" = crud-row ] &&
+   [ "$("$bin" detect --lines "$src/examples/data/sync_stream.ndjson" | sort -u)" = sync-line ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL detect --lines over the sample data"
+fi
 
 expect checkpoint-request 0 '{"client_id":"c","checkpoint_request_id":"42"}' '' -- \
   run '{"checkpoint_request_id":42,"client_id":"c"}' decode checkpoint-request

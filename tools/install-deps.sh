@@ -3,6 +3,7 @@
 # when everything is already there, unless PSWIRE_FORCE_INSTALL=1 (CI).
 set -euo pipefail
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev libsqlite3-dev python3
+  clang-tidy-14
   ${PSWIRE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do

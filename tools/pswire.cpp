@@ -1,7 +1,10 @@
 // pswire: the command-line face of the codec.
-//   pswire decode KIND [FILE] [--lines]   canonical re-encoding, or a named error
-//   pswire convert crud-rows batch [FILE] ps_crud rows (one per line) -> upload batches
+//   pswire decode KIND [FILE] [--lines] [--pretty]   canonical re-encoding, or a named error
+//   pswire detect [FILE] [--lines]                   the message kind of an input
+//   pswire convert crud-rows batch [FILE]            ps_crud rows (one per line) -> upload batches
+//   pswire help [COMMAND]                            the manual (also --help, -h, COMMAND --help)
 // Exit 0 on success, 1 on bad input, 2 on bad usage.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <pswire/pswire.hpp>
@@ -16,38 +20,179 @@
 
 namespace {
 
-constexpr std::string_view usage_text =
-    "usage: pswire decode KIND [FILE] [--lines]\n"
-    "       pswire convert crud-rows batch [FILE]\n"
-    "\n"
-    "decode reads one message (standard input without FILE), prints its canonical\n"
-    "re-encoding (compact, reference key order) and exits 0; on bad input it prints\n"
-    "'pswire: ERROR_NAME at byte N (PATH): detail' on standard error and exits 1.\n"
-    "--lines reads one message per line and prints one line per input line; a failed\n"
-    "line prints '!error ERROR_NAME at byte N (PATH): detail'; exit 1 if any failed.\n"
-    "\n"
-    "KIND: crud-row       a ps_crud row {\"id\":N,\"tx_id\":N,\"data\":\"<ps_crud.data JSON>\"}\n"
-    "      ps-crud        a bare ps_crud.data object\n"
-    "      sdk-entry      an SDK CrudEntry.toJSON()\n"
-    "      upload-entry   a write-API CrudEntry\n"
-    "      transaction    a write-API CrudTransaction\n"
-    "      batch          a write-API TransactionBatch\n"
-    "      checkpoint-request          POST /sync/checkpoint-request body\n"
-    "      checkpoint-response         its response {\"data\":{\"checkpoint_request_id\":...}}\n"
-    "      write-checkpoint-response   GET /write-checkpoint2.json response\n"
-    "      custom-checkpoint-request   the PoC PUT /api/data/checkpoint body\n"
-    "      custom-checkpoint-response  its response {\"checkpoint\":...}\n"
-    "      service-error               the service's {\"error\":{...}} envelope\n"
-    "      sync-line                   one sync stream line (use --lines for a stream)\n"
-    "      result                      a write-API TransactionResponse (fatal results carry\n"
-    "                                  requires_client_handling)\n"
-    "      poc-result                  the PoC's TransactionResponse (requires_client_handling optional)\n"
-    "      batch-result                a TransactionBatchResponse {\"results\":[...]}; the first\n"
-    "                                  malformed result is the error\n"
-    "      message-response            the {\"message\":...} body of HTTP 400, 401 and 500\n"
-    "\n"
-    "convert crud-rows batch reads crud-row lines and prints upload batches, one per\n"
-    "line, each holding at most 50 transactions.\n";
+struct kind_info {
+  std::string_view name, summary;
+};
+
+// Every message kind, in the manual's order.
+constexpr kind_info kinds[] = {
+    {"crud-row", R"(a ps_crud row {"id":N,"tx_id":N,"data":"<JSON>"})"},
+    {"ps-crud", R"(a bare ps_crud.data object {"op","type","id",...})"},
+    {"sdk-entry", R"(an SDK CrudEntry.toJSON() {"op_id","op","type",...})"},
+    {"upload-entry", R"(a write-API CrudEntry {"op","table","id",...})"},
+    {"transaction", R"(a write-API CrudTransaction {"crud":[...],...})"},
+    {"batch", R"(a write-API TransactionBatch {"transactions":[...]})"},
+    {"checkpoint-request", "a POST /sync/checkpoint-request body"},
+    {"checkpoint-response", R"(its response {"data":{"checkpoint_request_id":..}})"},
+    {"write-checkpoint-response", "a GET /write-checkpoint2.json response"},
+    {"custom-checkpoint-request", "the PoC PUT /api/data/checkpoint body"},
+    {"custom-checkpoint-response", R"(its response {"checkpoint":...})"},
+    {"service-error", R"(the service's error envelope {"error":{...}})"},
+    {"sync-line", "one sync stream line (unknown line types kept)"},
+    {"result", "a write-API TransactionResponse"},
+    {"poc-result", "the PoC's TransactionResponse (looser fatal form)"},
+    {"batch-result", R"(a TransactionBatchResponse {"results":[...]})"},
+    {"message-response", R"(the {"message":...} body of HTTP 400, 401, 500)"},
+};
+
+// The manual lists exactly the library's kinds, in its order.
+static_assert([] {
+  if (std::size(kinds) != pswire::message_kind_names.size()) return false;
+  for (std::size_t i = 0; i < std::size(kinds); ++i) {
+    if (kinds[i].name != pswire::message_kind_names[i]) return false;
+  }
+  return true;
+}());
+
+// detect's tie-break order, from the most specific shape to the most permissive.
+using mk = pswire::message_kind;
+constexpr mk detect_order[] = {
+    mk::batch, mk::transaction, mk::batch_result, mk::crud_row, mk::upload_entry, mk::ps_crud, mk::sdk_entry,
+    mk::checkpoint_request, mk::custom_checkpoint_request, mk::checkpoint_response, mk::write_checkpoint_response,
+    mk::custom_checkpoint_response, mk::service_error, mk::result, mk::poc_result, mk::message_response, mk::sync_line,
+};
+static_assert(std::size(detect_order) == pswire::message_kind_names.size(), "detect tries every kind");
+
+constexpr std::string_view synopsis[] = {
+    "pswire decode KIND [FILE] [--lines] [--pretty]",
+    "pswire detect [FILE] [--lines]",
+    "pswire convert crud-rows batch [FILE]",
+    "pswire help [COMMAND]    (also: pswire --help, pswire COMMAND --help)",
+};
+
+constexpr std::string_view decode_help =
+    "pswire decode KIND [FILE] [--lines] [--pretty]\n"
+    "    Reads one message of KIND from FILE (standard input without FILE),\n"
+    "    checks it strictly and prints its canonical re-encoding: compact, in\n"
+    "    the reference key order, strings and numbers as the PowerSync core\n"
+    "    writes them. On bad input it prints 'pswire: ERROR_NAME at byte N\n"
+    "    (PATH): detail' on standard error and exits 1; PATH is the JSON path\n"
+    "    of the offending value (e.g. crud[2].op).\n"
+    "    --lines   one message per input line, one output line per input\n"
+    "              line; a bad line prints '!error ERROR_NAME at byte N\n"
+    "              (PATH): detail' in its place and the exit status is 1 if\n"
+    "              any line was bad.\n"
+    "    --pretty  indent the output for humans (two spaces a level, one\n"
+    "              member per line); the values are those of the canonical\n"
+    "              form.\n";
+
+constexpr std::string_view detect_help =
+    "pswire detect [FILE] [--lines]\n"
+    "    Names the message kind of the input. It decodes the input as every\n"
+    "    kind; of those that accept it, it names the one whose canonical\n"
+    "    re-encoding keeps the most bytes (a decoder that ignores a member\n"
+    "    keeps fewer), ties going to the earlier in this order: batch,\n"
+    "    transaction, batch-result, crud-row, upload-entry, ps-crud,\n"
+    "    sdk-entry, checkpoint-request, custom-checkpoint-request,\n"
+    "    checkpoint-response, write-checkpoint-response,\n"
+    "    custom-checkpoint-response, service-error, result, poc-result,\n"
+    "    message-response, sync-line. A one-member object of no known line\n"
+    "    type, which sync-line keeps as an unknown line, is named sync-line\n"
+    "    only when no kind found a fault past its first byte. Otherwise it\n"
+    "    prints 'pswire: no kind fits; closest KIND: ERROR_NAME at byte N\n"
+    "    (PATH): detail' on standard error (the kind whose decoder got\n"
+    "    furthest) and exits 1. Ambiguities: a bare ps_crud.data object is\n"
+    "    also a valid sdk-entry (named ps-crud); an SDK entry with op_id or\n"
+    "    tx_id is also a ps-crud object, which drops them (named sdk-entry);\n"
+    "    a success or retryable result is also a poc-result (named result); a\n"
+    "    fatal poc-result is also a message-response (named poc-result); a\n"
+    "    transaction {\"crud\":[...]} is also an unknown sync line (named\n"
+    "    transaction).\n"
+    "    --lines   one message per input line, one kind name (or '!error\n"
+    "              ...') per line.\n";
+
+constexpr std::string_view convert_help =
+    "pswire convert crud-rows batch [FILE]\n"
+    "    Reads ps_crud rows (crud-row, one per line; blank lines skipped) and\n"
+    "    prints write-API upload batches, one per line, each holding at most\n"
+    "    50 transactions; the rows' data is spliced through byte for byte. A\n"
+    "    bad row prints 'pswire: line N: ERROR_NAME at byte N (PATH): detail'\n"
+    "    and exits 1.\n";
+
+constexpr std::string_view help_help =
+    "pswire help [COMMAND]\n"
+    "    Prints this manual, or the part on COMMAND (decode, detect, convert, help).\n";
+
+constexpr std::string_view examples =
+    "EXAMPLES\n"
+    "    pswire decode batch body.json\n"
+    "    pswire decode batch --pretty < body.json     # indented for reading\n"
+    "    pswire decode crud-row --lines rows.jsonl     # one line out per row\n"
+    "    pswire detect request.json                    # e.g. prints: batch\n"
+    "    pswire decode sync-line --lines stream.ndjson\n"
+    "    pswire convert crud-rows batch rows.jsonl | pswire decode batch --lines\n";
+
+// Appends each line of `text` to `out`, indented by `indent`.
+void append_indented(std::string& out, std::string_view text, std::string_view indent) {
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    out += indent;
+    out += text.substr(0, end);
+    out += '\n';
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+}
+
+void print_manual(std::FILE* to) {
+  std::string text =
+      "NAME\n"
+      "    pswire - check, re-encode and identify PowerSync write-path messages\n"
+      "\nSYNOPSIS\n";
+  for (std::string_view line : synopsis) append_indented(text, line, "    ");
+  text +=
+      "\nDESCRIPTION\n"
+      "    pswire reads the JSON messages of the PowerSync write path (the ps_crud\n"
+      "    upload queue, SDK CRUD entries, write-API transactions, batches and results,\n"
+      "    checkpoint requests and sync lines) with the pswire library's strict\n"
+      "    decoders. Input is strict RFC 8259 JSON in UTF-8; every rejection is a named\n"
+      "    error with the byte offset and JSON path where the input went wrong.\n"
+      "\nCOMMANDS\n";
+  for (std::string_view part : {decode_help, detect_help, convert_help, help_help}) {
+    append_indented(text, part, "    ");
+    text += '\n';
+  }
+  text += "KINDS\n";
+  for (const kind_info& kind : kinds) {
+    text += "    " + std::string(kind.name);
+    text.append(kind.name.size() < 28 ? 28 - kind.name.size() : 1, ' ');
+    text += std::string(kind.summary) + '\n';
+  }
+  text +=
+      "\nOPTIONS\n"
+      "    --lines      decode, detect: one message per input line\n"
+      "    --pretty     decode: indented output for humans\n"
+      "    -h, --help   the manual (after a command: that command's part)\n"
+      "\nEXIT STATUS\n"
+      "    0  every message was accepted (help: always)\n"
+      "    1  bad input: a message was rejected, no kind fits, or a row did not convert\n"
+      "    2  bad usage: unknown command, kind or option, or an unreadable FILE\n"
+      "\n";
+  append_indented(text, examples, "");
+  std::fputs(text.c_str(), to);
+}
+
+int usage_error(std::string_view why) {
+  std::string text = "pswire: " + std::string(why) + '\n';
+  std::string_view lead = "usage: ";
+  for (std::string_view line : synopsis) {
+    text += lead;
+    text += line;
+    text += '\n';
+    lead = "       ";
+  }
+  std::fputs(text.c_str(), stderr);
+  return 2;
+}
 
 std::string describe(const pswire::error& e) {
   std::string text(pswire::to_string(e.code));
@@ -67,103 +212,11 @@ bool read_input(const char* path, std::string& out) {
   return true;
 }
 
-// Decodes one message of `kind` and appends its canonical form to `out`.
-class message_codec {
- public:
-  bool known(std::string_view kind) const {
-    return kind == "crud-row" || kind == "ps-crud" || kind == "sdk-entry" || kind == "upload-entry" ||
-           kind == "transaction" || kind == "batch" || kind == "checkpoint-request" || kind == "checkpoint-response" ||
-           kind == "write-checkpoint-response" || kind == "custom-checkpoint-request" ||
-           kind == "custom-checkpoint-response" || kind == "service-error" || kind == "sync-line" || kind == "result" ||
-           kind == "poc-result" || kind == "batch-result" || kind == "message-response";
-  }
-
-  pswire::error encode(std::string_view kind, std::string_view message, std::string& out) {
-    pswire::json_writer w{pswire::string_sink(out)};
-    auto entry_as = [&](auto decoded, auto write) -> pswire::error {
-      if (!decoded) return decoded.error_info();
-      write(*decoded);
-      return w.status();
-    };
-    if (kind == "crud-row") {
-      return entry_as(crud_.decode_crud_row(message), [&](const auto& e) { pswire::write_crud_row(w, e, scratch_); });
-    }
-    if (kind == "ps-crud" || kind == "sdk-entry" || kind == "upload-entry") {
-      const auto dialect = kind == "ps-crud"     ? pswire::crud_dialect::ps_crud
-                           : kind == "sdk-entry" ? pswire::crud_dialect::sdk
-                                                 : pswire::crud_dialect::upload;
-      return entry_as(crud_.decode(message, dialect),
-                      [&](const auto& e) { pswire::write_crud_entry(w, e, dialect, {.upload_client_id = true}); });
-    }
-    if (kind == "transaction") {
-      return entry_as(batches_.decode_transaction(message),
-                      [&](const auto& tx) { pswire::write_transaction(w, tx, {.upload_client_id = true}); });
-    }
-    if (kind == "checkpoint-request") {
-      return entry_as(checkpoints_.decode_checkpoint_request(message),
-                      [&](const auto& m) { pswire::write_checkpoint_request(w, m); });
-    }
-    if (kind == "checkpoint-response") {
-      return entry_as(checkpoints_.decode_checkpoint_request_response(message),
-                      [&](const auto& m) { pswire::write_checkpoint_request_response(w, m); });
-    }
-    if (kind == "write-checkpoint-response") {
-      return entry_as(checkpoints_.decode_write_checkpoint_response(message),
-                      [&](const auto& m) { pswire::write_write_checkpoint_response(w, m); });
-    }
-    if (kind == "custom-checkpoint-request") {
-      return entry_as(checkpoints_.decode_custom_checkpoint_request(message),
-                      [&](const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
-    }
-    if (kind == "custom-checkpoint-response") {
-      return entry_as(checkpoints_.decode_custom_checkpoint_response(message),
-                      [&](const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
-    }
-    if (kind == "service-error") {
-      return entry_as(checkpoints_.decode_service_error(message), [&](const auto& m) { pswire::write_service_error(w, m); });
-    }
-    if (kind == "sync-line") {
-      return entry_as(checkpoints_.decode_sync_line(message), [&](const auto& m) { pswire::write_sync_line(w, m); });
-    }
-    if (kind == "result" || kind == "poc-result") {
-      const auto dialect = kind == "result" ? pswire::result_dialect::reference : pswire::result_dialect::poc;
-      return entry_as(results_.decode_result(message, dialect), [&](const auto& r) { pswire::write_result(w, r); });
-    }
-    if (kind == "batch-result") {
-      auto response = results_.decode_batch_response(message);
-      if (!response) return response.error_info();
-      batch_results_.clear();
-      for (const auto& r : response->results) {
-        if (!r) return r.error_info();
-        batch_results_.push_back(*r);
-      }
-      pswire::write_batch_response(w, batch_results_);
-      return w.status();
-    }
-    if (kind == "message-response") {
-      return entry_as(results_.decode_message_response(message),
-                      [&](const auto& m) { pswire::write_message_response(w, m); });
-    }
-    return entry_as(batches_.decode_batch(message),
-                    [&](const auto& batch) { pswire::write_batch(w, batch, {.upload_client_id = true}); });
-  }
-
- private:
-  pswire::crud_decoder crud_;
-  pswire::batch_decoder batches_;
-  pswire::checkpoint_decoder checkpoints_;
-  pswire::result_decoder results_;
-  std::vector<pswire::transaction_result> batch_results_;
-  std::string scratch_;
-};
-
-int decode(std::string_view kind, const char* path, bool lines) {
-  message_codec codec;
-  if (!codec.known(kind)) {
-    std::fprintf(stderr, "pswire: unknown kind '%.*s'\n%.*s", int(kind.size()), kind.data(), int(usage_text.size()),
-                 usage_text.data());
-    return 2;
-  }
+// Answers the input as one message, or line by line with --lines.
+// `answer(message, out)` appends the answer to `out` and returns "", or
+// returns why the message was refused.
+template <class Answer>
+int answer_messages(const char* path, bool lines, Answer answer) {
   std::string input;
   if (!read_input(path, input)) {
     std::fprintf(stderr, "pswire: cannot read %s\n", path);
@@ -171,12 +224,12 @@ int decode(std::string_view kind, const char* path, bool lines) {
   }
   std::string out;
   if (!lines) {
-    if (pswire::error e = codec.encode(kind, input, out)) {
-      std::fprintf(stderr, "pswire: %s\n", describe(e).c_str());
+    if (const std::string refused = answer(input, out); !refused.empty()) {
+      std::fprintf(stderr, "pswire: %s\n", refused.c_str());
       return 1;
     }
+    out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fputc('\n', stdout);
     return 0;
   }
   int status = 0;
@@ -184,14 +237,65 @@ int decode(std::string_view kind, const char* path, bool lines) {
   std::string line;
   while (std::getline(stream, line)) {
     out.clear();
-    if (pswire::error e = codec.encode(kind, line, out)) {
-      out = "!error " + describe(e);
+    if (const std::string refused = answer(line, out); !refused.empty()) {
+      out = "!error " + refused;
       status = 1;
     }
     out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
   return status;
+}
+
+int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
+  const auto parsed = pswire::parse_message_kind(kind);
+  if (!parsed) return usage_error("unknown kind '" + std::string(kind) + "'");
+  pswire::canonical_codec codec;
+  std::string compact;
+  return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
+    compact.clear();
+    if (pswire::error e = codec.encode(*parsed, message, pretty ? compact : out)) return describe(e);
+    if (pretty) {
+      if (pswire::error e = pswire::append_pretty_json(compact, out)) return describe(e);
+    }
+    return {};
+  });
+}
+
+int detect(const char* path, bool lines) {
+  pswire::canonical_codec codec;
+  pswire::checkpoint_decoder sync_lines;
+  std::string canonical;
+  return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
+    std::string_view best_kind, closest_kind;
+    std::size_t best_size = 0;
+    pswire::error closest;
+    for (mk kind : detect_order) {
+      canonical.clear();
+      if (const pswire::error e = codec.encode(kind, message, canonical)) {
+        if (closest_kind.empty() || e.offset > closest.offset) {
+          closest = e;
+          closest_kind = pswire::to_string(kind);
+        }
+        continue;
+      }
+      if (kind == mk::sync_line) {
+        auto line = sync_lines.decode_sync_line(message);
+        if (line && std::holds_alternative<pswire::unknown_line>(*line)) continue;  // the fallback, below
+      }
+      if (canonical.size() > best_size) {
+        best_kind = pswire::to_string(kind);
+        best_size = canonical.size();
+      }
+    }
+    if (best_kind.empty() && closest.offset == 0) {
+      auto line = sync_lines.decode_sync_line(message);
+      if (line && std::holds_alternative<pswire::unknown_line>(*line)) best_kind = "sync-line";
+    }
+    if (best_kind.empty()) return "no kind fits; closest " + std::string(closest_kind) + ": " + describe(closest);
+    out += best_kind;
+    return {};
+  });
 }
 
 int convert_rows(const char* path) {
@@ -243,28 +347,57 @@ int convert_rows(const char* path) {
   return flush() ? 0 : 1;
 }
 
+bool print_command_help(std::string_view command) {
+  const std::string_view text = command == "decode"    ? decode_help
+                                : command == "detect"  ? detect_help
+                                : command == "convert" ? convert_help
+                                : command == "help"    ? help_help
+                                                       : std::string_view();
+  if (text.empty()) return false;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return true;
+}
+
+bool is_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can escape, and ending the program is the answer
 int main(int argc, char** argv) {
-  std::string_view command = argc > 1 ? argv[1] : "";
-  if (command == "decode" && argc >= 3) {
-    bool lines = false;
-    const char* path = nullptr;
-    for (int i = 3; i < argc; ++i) {
-      if (std::string_view(argv[i]) == "--lines") lines = true;
-      else if (path == nullptr) path = argv[i];
-      else return std::fputs(usage_text.data(), stderr), 2;
-    }
-    return decode(argv[2], path, lines);
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) return usage_error("no command");
+  const std::string_view command = args[0];
+  if (command == "help" || is_help(command)) {
+    if (args.size() == 1) return print_manual(stdout), 0;
+    if (args.size() == 2 && print_command_help(args[1])) return 0;
+    return usage_error("no help on '" + std::string(args[1]) + "'");
   }
-  if (command == "convert" && argc >= 4 && std::string_view(argv[2]) == "crud-rows" &&
-      std::string_view(argv[3]) == "batch" && argc <= 5) {
-    return convert_rows(argc == 5 ? argv[4] : nullptr);
+  if (command != "decode" && command != "detect" && command != "convert") {
+    return usage_error("unknown command '" + std::string(command) + "'");
   }
-  if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(usage_text.data(), stdout);
-    return 0;
+  // The rest: options anywhere, then the positional arguments in order.
+  bool lines = false, pretty = false;
+  std::vector<const char*> positional;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (is_help(args[i])) return print_command_help(command), 0;
+    if (args[i] == "--lines" && command != "convert") lines = true;
+    else if (args[i] == "--pretty" && command == "decode") pretty = true;
+    else if (args[i].starts_with("--")) return usage_error("unknown option '" + std::string(args[i]) + "' for " + std::string(command));
+    else positional.push_back(argv[i + 1]);
   }
-  std::fputs(usage_text.data(), stderr);
-  return 2;
+  // FILE follows the command's fixed arguments; without it, standard input.
+  auto file = [&](std::size_t fixed) { return positional.size() > fixed ? positional[fixed] : nullptr; };
+  if (command == "decode") {
+    if (positional.empty() || positional.size() > 2) return usage_error("decode takes KIND [FILE]");
+    return decode(positional[0], file(1), lines, pretty);
+  }
+  if (command == "detect") {
+    if (positional.size() > 1) return usage_error("detect takes [FILE]");
+    return detect(file(0), lines);
+  }
+  if (positional.size() < 2 || positional.size() > 3 || std::string_view(positional[0]) != "crud-rows" ||
+      std::string_view(positional[1]) != "batch") {
+    return usage_error("convert takes crud-rows batch [FILE]");
+  }
+  return convert_rows(file(2));
 }

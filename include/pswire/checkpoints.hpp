@@ -371,7 +371,7 @@ class checkpoint_decoder {
       if (++members > 1) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
       auto decoded = read_line_body(key, v);
       if (!decoded) return decoded.error_info();
-      line = std::move(*decoded);
+      line = *decoded;
       return {};
     });
     if (!r) return r.error_info();
@@ -639,7 +639,7 @@ namespace detail {
 template <class Sink>
 void write_id(basic_json_writer<Sink>& w, std::int64_t id) {
   char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, id).ptr;
+  auto* const end = std::to_chars(buf, buf + sizeof buf, id).ptr;
   w.string_value(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 template <class Sink>

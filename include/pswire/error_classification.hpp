@@ -10,6 +10,7 @@
 // Tables and the reasoning: docs/results.md.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -71,10 +72,7 @@ struct classification_rule {
       case error_field::code: return matches_text(e.code);
       case error_field::label:
         if (test == rule_test::absent) return e.labels.empty();
-        for (std::string_view label : e.labels) {
-          if (matches_text(label)) return true;
-        }
-        return false;
+        return std::ranges::any_of(e.labels, [this](std::string_view label) { return matches_text(label); });
     }
     return false;
   }

@@ -17,6 +17,12 @@
 
 namespace pswire {
 
+// Scoped enumerators are always qualified (message_kind::sync_line), so they
+// cannot hide the types of the same name; g++'s -Wshadow flags them anyway.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 enum class message_kind : std::uint8_t {
   crud_row,                    // a ps_crud row {"id":N,"tx_id":N,"data":"<ps_crud.data JSON>"}
   ps_crud,                     // a bare ps_crud.data object
@@ -36,6 +42,9 @@ enum class message_kind : std::uint8_t {
   batch_result,                // a TransactionBatchResponse {"results":[...]}
   message_response,            // the {"message":...} body of HTTP 400, 401 and 500
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // The names used on the command line and in the vectors, in enum order.
 inline constexpr std::array<std::string_view, 17> message_kind_names = {

@@ -8,6 +8,7 @@
 #include "core/raw_json.hpp"      // raw_value, raw_object, raw_string views
 #include "core/json_reader.hpp"   // the strict reader decoders share
 #include "core/json_writer.hpp"   // the writer into caller buffers
+#include "core/json_pretty.hpp"   // indented JSON for humans
 #include "row.hpp"                // typed rows: PSWIRE_ROW
 #include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
 #include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch

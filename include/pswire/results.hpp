@@ -399,14 +399,14 @@ void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const success_result& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, success_result::status);
   detail::optional_member(w, "message", r.message);
   w.end_object();
 }
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, retryable_error::status);
   detail::optional_member(w, "message", r.message);
   detail::optional_member(w, "retry_after_ms", r.retry_after_ms);
   w.end_object();
@@ -414,7 +414,7 @@ void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
-  detail::begin_result(w, r.status);
+  detail::begin_result(w, fatal_error::status);
   if (r.requires_client_handling) {
     w.key("requires_client_handling");
     w.bool_value(*r.requires_client_handling);
@@ -435,8 +435,8 @@ void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
 }
 
 template <class Sink>
-void write_result(basic_json_writer<Sink>& w, const not_attempted& r) {
-  detail::begin_result(w, r.status);
+void write_result(basic_json_writer<Sink>& w, const not_attempted& /*result*/) {
+  detail::begin_result(w, not_attempted::status);
   w.end_object();
 }
 

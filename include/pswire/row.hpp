@@ -85,7 +85,7 @@ struct patch_row {
 
  private:
   template <class F, class M>
-  static constexpr bool match(const F& f, M member, std::size_t) noexcept {
+  static constexpr bool match(const F& f, M member, std::size_t /*index*/) noexcept {
     if constexpr (std::is_same_v<decltype(f.member), M>) return f.member == member;
     else return false;
   }

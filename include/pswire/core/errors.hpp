@@ -132,8 +132,9 @@ struct error {
 
 // Holds a T or an error. Accessing the wrong alternative is a contract
 // violation checked by assertions in debug builds (there are no exceptions).
+// operator=(result), taking its argument by value, serves as both assignments.
 template <class T>
-class [[nodiscard]] result {
+class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functions)
  public:
   result(T value) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(true) {  // NOLINT: implicit by design
     ::new (static_cast<void*>(&storage_.value)) T(std::move(value));
@@ -174,9 +175,11 @@ class [[nodiscard]] result {
   errc code() const noexcept { return has_value_ ? errc::ok : storage_.err.code; }
 
  private:
-  union storage {
-    storage() {}
-    ~storage() {}
+  // result constructs and destroys the active member; `= default` would be
+  // deleted for a T that is not trivial.
+  union storage {  // NOLINT(cppcoreguidelines-special-member-functions)
+    storage() {}   // NOLINT(modernize-use-equals-default)
+    ~storage() {}  // NOLINT(modernize-use-equals-default)
     T value;
     error err;
   } storage_;

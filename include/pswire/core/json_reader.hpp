@@ -267,6 +267,7 @@ class json_reader {
     std::size_t index = 0;
     for (auto element_result : array) {
       ondemand::value element;
+      // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
       if (auto e = std::move(element_result).get(element)) return fail(e, at);
       if (index >= limits_.max_elements) return fail(errc::too_many_elements, at, "more elements than limits.max_elements");
       push_index(index);

@@ -275,7 +275,7 @@ namespace detail {
 template <bool IsObject>
 struct container_cursor {
   std::string_view text;  // the whole container, '{...}' or '[...]'
-  std::size_t pos;        // at the next element's first byte, or at the closing bracket
+  std::size_t pos = 0;    // at the next element's first byte, or at the closing bracket
 
   static constexpr container_cursor begin(std::string_view text) noexcept {
     return {text, text.empty() ? 0 : detail::skip_whitespace(text, 1)};
@@ -328,7 +328,7 @@ class raw_object {
       ++*this;
       return copy;
     }
-    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t /*end*/) noexcept { return it.done_; }
 
    private:
     constexpr void load() noexcept {
@@ -350,7 +350,7 @@ class raw_object {
   constexpr bool present() const noexcept { return !text_.empty(); }
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
-  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
   constexpr bool empty() const noexcept { return begin() == end(); }
   constexpr std::size_t size() const noexcept {
     std::size_t n = 0;
@@ -418,7 +418,7 @@ class raw_array {
       ++*this;
       return copy;
     }
-    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
+    friend constexpr bool operator==(const iterator& it, std::default_sentinel_t /*end*/) noexcept { return it.done_; }
 
    private:
     constexpr void load() noexcept {
@@ -435,7 +435,7 @@ class raw_array {
   constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
-  constexpr std::default_sentinel_t end() const noexcept { return {}; }
+  constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
 
  private:
   std::string_view text_;
