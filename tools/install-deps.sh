@@ -2,7 +2,7 @@
 # Installs what pswire needs on Debian 12 (run as root). Skips the network
 # when everything is already there, unless PSWIRE_FORCE_INSTALL=1 (CI).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev
+packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev python3
   ${PSWIRE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
