@@ -248,7 +248,9 @@ def bucket(value):
 
 def oplog(value):
     m = members(value, {"op_id", "op", "object_type", "object_id", "subkey", "checksum", "data"})
-    return (decimal_id(m["op_id"]), string(m["op"]), optional(m, "object_type", string),
+    if m["op"] not in ("PUT", "REMOVE", "MOVE", "CLEAR"):
+        raise NotProtocol("unknown oplog op")
+    return (decimal_id(m["op_id"]), m["op"], optional(m, "object_type", string),
             optional(m, "object_id", string), optional(m, "subkey", string), checksum(m["checksum"]),
             optional(m, "data", lambda v: v))
 
@@ -603,7 +605,14 @@ def run_pswire(tool, kind, inputs):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=120)
     if out.returncode not in (0, 1):
         sys.exit("pswire decode %s exited with %d: %s" % (kind, out.returncode, out.stderr.decode(errors="replace")))
-    lines = out.stdout.split(b"\n")[:-1]
+    lines = []
+    for line in out.stdout.split(b"\n")[:-1]:
+        # An error line prints its JSON path unescaped, so a member name with a
+        # newline in it continues the line; canonical JSON never holds one.
+        if lines and lines[-1].startswith(b"!error ") and not line.startswith((b"{", b"[", b"!error ")):
+            lines[-1] += b"\n" + line
+        else:
+            lines.append(line)
     if len(lines) != len(inputs):
         sys.exit("pswire decode %s: %d inputs, %d output lines" % (kind, len(inputs), len(lines)))
     return lines
