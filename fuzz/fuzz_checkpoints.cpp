@@ -1,4 +1,5 @@
-// Fuzz target: checkpoint request/response bodies, service errors and sync lines.
+// Fuzz target: checkpoint request/response bodies and service errors
+// (sync lines have their own target, fuzz_sync_lines).
 #include <pswire/pswire.hpp>
 #include <pswire/boost_no_exceptions.hpp>
 
@@ -8,8 +9,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static pswire::checkpoint_decoder d;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   using W = pswire::json_writer;
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_sync_line(in); },
-                            [](W& w, const auto& m) { pswire::write_sync_line(w, m); });
   fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request(in); },
                             [](W& w, const auto& m) { pswire::write_checkpoint_request(w, m); });
   fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request_response(in); },

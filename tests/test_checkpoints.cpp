@@ -232,3 +232,20 @@ TEST_CASE("shared rules: the service's max rule and the client's predicates") {
   CHECK_FALSE(may_apply_checkpoint(true, 7, std::nullopt));
   CHECK_FALSE(may_apply_checkpoint(true, max_checkpoint_id, 100));  // local writes pending, no id yet
 }
+
+TEST_CASE("errors found on raw values point at them, also when the decoder copied the input") {
+  // Raw views point into the caller's input, not the decoder's padded copy;
+  // their offsets were once reported as the end of the message.
+  checkpoint_decoder d;
+  const std::string_view subscriptions =
+      R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":1,"subscriptions":5}]}})";
+  auto line = d.decode_sync_line(subscriptions);
+  REQUIRE_FALSE(line);
+  CHECK(line.error_info().code == errc::wrong_type);
+  CHECK(line.error_info().offset == subscriptions.find('5'));
+  const std::string_view oplog_data = R"({"data":{"bucket":"b","data":[{"op_id":"1","op":"PUT","checksum":1,"data":7}]}})";
+  line = d.decode_sync_line(oplog_data);
+  REQUIRE_FALSE(line);
+  CHECK(line.error_info().code == errc::wrong_type);
+  CHECK(line.error_info().offset == oplog_data.find('7'));
+}

@@ -427,7 +427,7 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
       const auto s = detail::scan_string(text, pos, lim.max_string_bytes);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad string");
       pos = s.end;
-    } else if (c == '-' || detail::is_digit(c)) {
+    } else if (c == '-' || c == '+' || c == '.' || detail::is_digit(c)) {  // +1 and .5 are bad numbers
       const auto s = detail::scan_number(text, pos, lim.max_number_chars);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad number");
       pos = s.end;
@@ -487,6 +487,8 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
 // into the caller's message: it lives exactly as long as that buffer.
 
 #include <charconv>
+#include <cstdlib>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -591,6 +593,20 @@ constexpr std::size_t end_of_value(std::string_view text, std::size_t pos) noexc
 constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) noexcept {
   while (pos < text.size() && is_json_whitespace(text[pos])) ++pos;
   return pos;
+}
+
+// Fuzz builds define PSWIRE_CHECK_VIEW_BOUNDS: simdjson's stage 1 is not
+// instrumented by the sanitizers, so every view handed out is checked to lie
+// inside the buffer it must point into, and the process aborts otherwise.
+// Without the macro this is empty.
+constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe_unused]] std::string_view buffer) noexcept {
+#ifdef PSWIRE_CHECK_VIEW_BOUNDS
+  const std::less<const char*> before;
+  if (before(view.data(), buffer.data()) || before(buffer.data() + buffer.size(), view.data()) ||
+      view.size() > static_cast<std::size_t>(buffer.data() + buffer.size() - view.data())) {
+    std::abort();
+  }
+#endif
 }
 
 }  // namespace detail
@@ -764,11 +780,13 @@ struct container_cursor {
     if constexpr (IsObject) {
       const std::size_t key_end = detail::end_of_string(text, pos);
       key = raw_string(text.substr(pos + 1, key_end - pos - 2));
+      check_view_within(key.escaped(), text);
       pos = detail::skip_whitespace(text, key_end) + 1;  // past ':'
       pos = detail::skip_whitespace(text, pos);
     }
     const std::size_t end = detail::end_of_value(text, pos);
     value = raw_value(text.substr(pos, end - pos));
+    check_view_within(value.text(), text);
     pos = detail::skip_whitespace(text, end);
     if (text[pos] == ',') pos = detail::skip_whitespace(text, pos + 1);
   }
@@ -1056,8 +1074,14 @@ class json_reader {
     return fail(map_simdjson_error(code), offset, simdjson::error_message(code));
   }
 
+  // Offset of a pointer into the parsed message or into the caller's input
+  // (raw views point there, see in_input).
   std::size_t offset_of(const char* p) const noexcept {
-    return p >= base_ && p <= base_ + input_.size() ? static_cast<std::size_t>(p - base_) : input_.size();
+    const std::less_equal<const char*> not_after;
+    if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
+    detail::check_view_within({p, 0}, input_);
+    const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
+    return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
   }
   std::size_t offset_of(ondemand::value& v) noexcept {
     const char* where = nullptr;
@@ -1065,6 +1089,7 @@ class json_reader {
   }
   // A span of the parsed buffer, as the same bytes of the caller's input.
   std::string_view in_input(std::string_view parsed) const noexcept {
+    detail::check_view_within(parsed, parsed_message());
     return input_.substr(offset_of(parsed.data()), parsed.size());
   }
 
@@ -1073,6 +1098,8 @@ class json_reader {
     const std::size_t at = offset_of(v);
     std::string_view s;
     if (auto e = v.get_string().get(s)) return fail(e, at);
+    // Unescaped, a string is never longer than its token in the message.
+    detail::check_view_within({base_ + at, s.size()}, parsed_message());
     if (s.size() > limits_.max_string_bytes) return fail(errc::string_too_long, at, "string longer than limits.max_string_bytes");
     return s;
   }
@@ -1084,6 +1111,7 @@ class json_reader {
     if (!e) return i;
     if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
     const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
+    if (token.size() > limits_.max_number_chars) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
     const raw_value as_raw(token);
     if (as_raw.kind() == json_kind::number && as_raw.is_integer()) {
       return fail(errc::number_out_of_range, at, "integer outside the int64 range");
@@ -1178,10 +1206,11 @@ class json_reader {
     for (auto member_result : object) {
       ondemand::field member;
       if (auto e = std::move(member_result).get(member)) return fail(e, at);
-      if (++count > limits_.max_elements) return fail(errc::too_many_elements, at, "more members than limits.max_elements");
       const std::size_t key_offset = offset_of(member.key().raw()) - 1;
+      if (++count > limits_.max_elements) return fail(errc::too_many_elements, key_offset, "more members than limits.max_elements");
       std::string_view key;
       if (auto e = member.unescaped_key().get(key)) return fail(e, key_offset);
+      detail::check_view_within({base_ + key_offset, key.size()}, parsed_message());
       ondemand::value value = member.value();
       push_key(key);
       auto r = on_member(key, value, key_offset);
@@ -1204,7 +1233,9 @@ class json_reader {
       ondemand::value element;
       // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
       if (auto e = std::move(element_result).get(element)) return fail(e, at);
-      if (index >= limits_.max_elements) return fail(errc::too_many_elements, at, "more elements than limits.max_elements");
+      if (index >= limits_.max_elements) {
+        return fail(errc::too_many_elements, offset_of(element), "more elements than limits.max_elements");
+      }
       push_index(index);
       auto r = on_element(element, index);
       pop();
@@ -1268,6 +1299,8 @@ class json_reader {
     }
     return p;
   }
+  // The message as simdjson parses it: the caller's buffer or the padded copy.
+  std::string_view parsed_message() const noexcept { return {base_, input_.size()}; }
   // The first syntax error of the whole message, if any.
   error syntax_error() const noexcept {
     const std::size_t bad = detail::first_invalid_utf8(input_);

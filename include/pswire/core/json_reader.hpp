@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -121,8 +122,14 @@ class json_reader {
     return fail(map_simdjson_error(code), offset, simdjson::error_message(code));
   }
 
+  // Offset of a pointer into the parsed message or into the caller's input
+  // (raw views point there, see in_input).
   std::size_t offset_of(const char* p) const noexcept {
-    return p >= base_ && p <= base_ + input_.size() ? static_cast<std::size_t>(p - base_) : input_.size();
+    const std::less_equal<const char*> not_after;
+    if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
+    detail::check_view_within({p, 0}, input_);
+    const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
+    return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
   }
   std::size_t offset_of(ondemand::value& v) noexcept {
     const char* where = nullptr;
@@ -130,6 +137,7 @@ class json_reader {
   }
   // A span of the parsed buffer, as the same bytes of the caller's input.
   std::string_view in_input(std::string_view parsed) const noexcept {
+    detail::check_view_within(parsed, parsed_message());
     return input_.substr(offset_of(parsed.data()), parsed.size());
   }
 
@@ -138,6 +146,8 @@ class json_reader {
     const std::size_t at = offset_of(v);
     std::string_view s;
     if (auto e = v.get_string().get(s)) return fail(e, at);
+    // Unescaped, a string is never longer than its token in the message.
+    detail::check_view_within({base_ + at, s.size()}, parsed_message());
     if (s.size() > limits_.max_string_bytes) return fail(errc::string_too_long, at, "string longer than limits.max_string_bytes");
     return s;
   }
@@ -149,6 +159,7 @@ class json_reader {
     if (!e) return i;
     if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
     const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
+    if (token.size() > limits_.max_number_chars) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
     const raw_value as_raw(token);
     if (as_raw.kind() == json_kind::number && as_raw.is_integer()) {
       return fail(errc::number_out_of_range, at, "integer outside the int64 range");
@@ -243,10 +254,11 @@ class json_reader {
     for (auto member_result : object) {
       ondemand::field member;
       if (auto e = std::move(member_result).get(member)) return fail(e, at);
-      if (++count > limits_.max_elements) return fail(errc::too_many_elements, at, "more members than limits.max_elements");
       const std::size_t key_offset = offset_of(member.key().raw()) - 1;
+      if (++count > limits_.max_elements) return fail(errc::too_many_elements, key_offset, "more members than limits.max_elements");
       std::string_view key;
       if (auto e = member.unescaped_key().get(key)) return fail(e, key_offset);
+      detail::check_view_within({base_ + key_offset, key.size()}, parsed_message());
       ondemand::value value = member.value();
       push_key(key);
       auto r = on_member(key, value, key_offset);
@@ -269,7 +281,9 @@ class json_reader {
       ondemand::value element;
       // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
       if (auto e = std::move(element_result).get(element)) return fail(e, at);
-      if (index >= limits_.max_elements) return fail(errc::too_many_elements, at, "more elements than limits.max_elements");
+      if (index >= limits_.max_elements) {
+        return fail(errc::too_many_elements, offset_of(element), "more elements than limits.max_elements");
+      }
       push_index(index);
       auto r = on_element(element, index);
       pop();
@@ -333,6 +347,8 @@ class json_reader {
     }
     return p;
   }
+  // The message as simdjson parses it: the caller's buffer or the padded copy.
+  std::string_view parsed_message() const noexcept { return {base_, input_.size()}; }
   // The first syntax error of the whole message, if any.
   error syntax_error() const noexcept {
     const std::size_t bad = detail::first_invalid_utf8(input_);

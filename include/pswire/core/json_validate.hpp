@@ -164,7 +164,7 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
       const auto s = detail::scan_string(text, pos, lim.max_string_bytes);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad string");
       pos = s.end;
-    } else if (c == '-' || detail::is_digit(c)) {
+    } else if (c == '-' || c == '+' || c == '.' || detail::is_digit(c)) {  // +1 and .5 are bad numbers
       const auto s = detail::scan_number(text, pos, lim.max_number_chars);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad number");
       pos = s.end;

@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -113,6 +115,20 @@ constexpr std::size_t end_of_value(std::string_view text, std::size_t pos) noexc
 constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) noexcept {
   while (pos < text.size() && is_json_whitespace(text[pos])) ++pos;
   return pos;
+}
+
+// Fuzz builds define PSWIRE_CHECK_VIEW_BOUNDS: simdjson's stage 1 is not
+// instrumented by the sanitizers, so every view handed out is checked to lie
+// inside the buffer it must point into, and the process aborts otherwise.
+// Without the macro this is empty.
+constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe_unused]] std::string_view buffer) noexcept {
+#ifdef PSWIRE_CHECK_VIEW_BOUNDS
+  const std::less<const char*> before;
+  if (before(view.data(), buffer.data()) || before(buffer.data() + buffer.size(), view.data()) ||
+      view.size() > static_cast<std::size_t>(buffer.data() + buffer.size() - view.data())) {
+    std::abort();
+  }
+#endif
 }
 
 }  // namespace detail
@@ -286,11 +302,13 @@ struct container_cursor {
     if constexpr (IsObject) {
       const std::size_t key_end = detail::end_of_string(text, pos);
       key = raw_string(text.substr(pos + 1, key_end - pos - 2));
+      check_view_within(key.escaped(), text);
       pos = detail::skip_whitespace(text, key_end) + 1;  // past ':'
       pos = detail::skip_whitespace(text, pos);
     }
     const std::size_t end = detail::end_of_value(text, pos);
     value = raw_value(text.substr(pos, end - pos));
+    check_view_within(value.text(), text);
     pos = detail::skip_whitespace(text, end);
     if (text[pos] == ',') pos = detail::skip_whitespace(text, pos + 1);
   }

@@ -1,0 +1,14 @@
+// Fuzz target: sync lines (one line of the sync stream: checkpoint,
+// checkpoint_diff, data, checkpoint_complete, ...).
+#include <pswire/pswire.hpp>
+#include <pswire/boost_no_exceptions.hpp>
+
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static pswire::checkpoint_decoder decoder;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  fuzz_support::check_codec(input, [](std::string_view in) { return decoder.decode_sync_line(in); },
+                            [](pswire::json_writer& w, const auto& line) { pswire::write_sync_line(w, line); });
+  return 0;
+}
