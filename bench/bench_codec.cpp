@@ -399,7 +399,7 @@ void bm_nlohmann_encode(benchmark::State& state, const message& m) {
 // RapidJSON at its fastest: memory pools over reused buffers, so parsing
 // allocates nothing; UTF-8 is validated, as pswire does.
 struct rapidjson_pools {
-  std::vector<char> values = std::vector<char>(64u << 20), stack = std::vector<char>(1u << 20);
+  std::vector<char> values = std::vector<char>(16u << 20), stack = std::vector<char>(1u << 20);
 };
 using rapidjson_document =
     rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
@@ -613,6 +613,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("libsimdjson_runtime_kernel", simdjson::get_active_implementation()->name());
   benchmark::AddCustomContext("simdjson_version", PSWIRE_STRINGIFY(SIMDJSON_VERSION));
   register_all();
+  for (const message& m : data().messages) benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -42,12 +42,12 @@ def table(label, context, runs):
     allocs = lambda op, msg, lib: runs.get(f"{op}/{msg}/{lib}", {}).get("allocs_per_msg", float("nan"))
 
     out.append("Decode, MB/s (ratio = pswire / peer; targets: ≥10× nlohmann, ≥2× RapidJSON, ≥0.6× On-Demand walk):\n")
-    out.append("| message | pswire | nlohmann | RapidJSON | simdjson DOM | On-Demand walk | ×nlohmann | ×RapidJSON | ×DOM | ×walk | pswire allocs/msg |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| message | bytes | pswire | nlohmann | RapidJSON | simdjson DOM | On-Demand walk | ×nlohmann | ×RapidJSON | ×DOM | ×walk | pswire allocs/msg |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for msg in msgs:
         p = speed("decode", msg, "pswire")
         peers = [speed("decode", msg, lib) for lib in DECODE_PEERS]
-        out.append(f"| {msg} | {p / MB:.0f} | " + " | ".join(f"{x / MB:.0f}" for x in peers) + " | "
+        out.append(f"| {msg} | {context.get('bytes/' + msg, '?')} | {p / MB:.0f} | " + " | ".join(f"{x / MB:.0f}" for x in peers) + " | "
                    + " | ".join([fmt_ratio(p / peers[0], 10), fmt_ratio(p / peers[1], 2), f"{p / peers[2]:.2f}×",
                                  fmt_ratio(p / peers[3], 0.6)])
                    + f" | {allocs('decode', msg, 'pswire'):g} |")
@@ -91,7 +91,7 @@ def table(label, context, runs):
 
 def main():
     for arg in sys.argv[1:]:
-        label, path = arg.split("=", 1)
+        label, path = arg.rsplit("=", 1)
         context, runs = load(path)
         print(table(label, context, runs))
 

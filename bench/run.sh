@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One command: builds the benchmarks twice in Release (default flags, so
+# simdjson On-Demand runs its portable `fallback` kernel; and -march=haswell,
+# the AVX2 kernel), runs each build with repetitions, and prints the ratio
+# tables (also written to build-bench-results/table.md).
+# Knobs: REPETITIONS (5), MIN_TIME seconds per repetition (0.1), FILTER (a
+# benchmark regex), CXX (g++), VARIANTS ("default haswell"; also "native").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repetitions=${REPETITIONS:-5}
+min_time=${MIN_TIME:-0.1}
+filter=${FILTER:-.}
+results=build-bench-results
+mkdir -p "$results"
+tables=()
+for variant in ${VARIANTS:-default haswell}; do
+  case $variant in
+    default) dir=build-bench flags="" ;;
+    haswell) dir=build-bench-haswell flags="-march=haswell" ;;
+    native) dir=build-bench-native flags="-march=native" ;;
+    *) echo "unknown variant $variant" >&2; exit 2 ;;
+  esac
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DCMAKE_CXX_FLAGS="$flags" \
+    -DPSWIRE_BUILD_BENCH=ON -DPSWIRE_BUILD_TESTS=OFF -DPSWIRE_BUILD_TOOLS=OFF -DPSWIRE_BUILD_EXAMPLES=OFF >/dev/null
+  cmake --build "$dir" -j2
+  echo "== $variant ($flags), load: $(uptime)"
+  "$dir/bench/pswire_bench" --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
+    --benchmark_report_aggregates_only=true --benchmark_filter="$filter" \
+    --benchmark_out="$results/$variant.json" --benchmark_out_format=json
+  tables+=("$variant${flags:+ ($flags)}=$results/$variant.json")
+done
+python3 bench/ratios.py "${tables[@]}" | tee "$results/table.md"
