@@ -3,8 +3,10 @@
 # simdjson On-Demand runs its portable `fallback` kernel; and -march=haswell,
 # the AVX2 kernel), runs each build with repetitions, and prints the ratio
 # tables (also written to build-bench-results/table.md).
+# Repetitions of different benchmarks are interleaved at random, so that a
+# busy machine slows peers alike instead of whichever ran at a bad moment.
 # Knobs: REPETITIONS (5), MIN_TIME seconds per repetition (0.1), FILTER (a
-# benchmark regex), CXX (g++), VARIANTS ("default haswell"; also "native").
+# benchmark regex), CXX (the compiler; default: CMake's), VARIANTS ("default haswell"; also "native").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repetitions=${REPETITIONS:-5}
@@ -20,12 +22,12 @@ for variant in ${VARIANTS:-default haswell}; do
     native) dir=build-bench-native flags="-march=native" ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DCMAKE_CXX_FLAGS="$flags" \
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CXX:+-DCMAKE_CXX_COMPILER="$CXX"} -DCMAKE_CXX_FLAGS="$flags" \
     -DPSWIRE_BUILD_BENCH=ON -DPSWIRE_BUILD_TESTS=OFF -DPSWIRE_BUILD_TOOLS=OFF -DPSWIRE_BUILD_EXAMPLES=OFF >/dev/null
   cmake --build "$dir" -j2
   echo "== $variant ($flags), load: $(uptime)"
   "$dir/bench/pswire_bench" --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
-    --benchmark_report_aggregates_only=true --benchmark_filter="$filter" \
+    --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true --benchmark_filter="$filter" \
     --benchmark_out="$results/$variant.json" --benchmark_out_format=json
   tables+=("$variant${flags:+ ($flags)}=$results/$variant.json")
 done
