@@ -9,6 +9,13 @@ from collections import defaultdict
 DECODE_PEERS = ["nlohmann", "rapidjson", "simdjson_dom", "ondemand_walk"]
 ENCODE_PEERS = ["nlohmann", "rapidjson"]
 MB = 1e6
+# Report order (the run interleaves benchmarks, so its output order is random).
+MESSAGES = ["batch_1", "batch_100", "batch_1000", "batch_result", "checkpoint_request", "checkpoint_response", "sync_stream"]
+LINEAR_CASES = ["nested_at_limit", "nesting_past_limit", "digit_run", "many_elements", "escaped_string"]
+
+
+def in_order(found, preferred):
+    return [x for x in preferred if x in found] + sorted(x for x in found if x not in preferred)
 
 
 def load(path):
@@ -16,6 +23,9 @@ def load(path):
         doc = json.load(f)
     runs = {}
     for b in doc["benchmarks"]:
+        if b.get("aggregate_name") in ("BigO", "RMS"):  # the complexity fit of a linear/ case
+            runs[b["name"]] = b
+            continue
         # Medians of the repetitions (or the single run of a smoke test).
         if b.get("aggregate_name", "median") != "median" or b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
@@ -33,11 +43,12 @@ def table(label, context, runs):
     runtime = context.get("libsimdjson_runtime_kernel", "?")
     out.append(f"### {label}: On-Demand kernel of our TU `{kernel}`, libsimdjson run-time kernel `{runtime}`\n")
     out.append(f"load average at start: {context.get('load_avg', '?')}; medians of the repetitions, CPU time.\n")
-    msgs = []
+    found = set()
     for name in runs:
         op, msg, lib = (name.split("/") + ["", ""])[:3]
         if op == "decode" and lib == "pswire":
-            msgs.append(msg)
+            found.add(msg)
+    msgs = in_order(found, MESSAGES)
     speed = lambda op, msg, lib: runs.get(f"{op}/{msg}/{lib}", {}).get("bytes_per_second", float("nan"))
     allocs = lambda op, msg, lib: runs.get(f"{op}/{msg}/{lib}", {}).get("allocs_per_msg", float("nan"))
 
@@ -79,12 +90,16 @@ def table(label, context, runs):
     if linear:
         sizes = sorted({n for case in linear.values() for n in case})
         out.append("Hostile input, decode time per byte (ns/B) by hostile value size N (linear: the column stays flat):\n")
-        out.append("| case | " + " | ".join(f"N={n}" for n in sizes) + " | largest/smallest |")
-        out.append("|---|" + "---:|" * len(sizes) + "---:|")
-        for case, by_size in linear.items():
+        out.append("| case | " + " | ".join(f"N={n}" for n in sizes) + " | largest/smallest | fit (ns/B × N), RMS |")
+        out.append("|---|" + "---:|" * len(sizes) + "---:|---|")
+        for case in in_order(set(linear), LINEAR_CASES):
+            by_size = linear[case]
             cells = [f"{by_size[n]:.2f}" if n in by_size else "" for n in sizes]
             spread = by_size[max(by_size)] / by_size[min(by_size)]
-            out.append(f"| {case} | " + " | ".join(cells) + f" | {spread:.2f} |")
+            big_o = runs.get(f"linear/{case}/pswire_BigO", {})
+            rms = runs.get(f"linear/{case}/pswire_RMS", {})
+            fit = f"O({big_o.get('big_o', '?')}) {big_o.get('cpu_coefficient', float('nan')):.2f}, {100 * rms.get('rms', float('nan')):.0f} %"
+            out.append(f"| {case} | " + " | ".join(cells) + f" | {spread:.2f} | {fit} |")
         out.append("")
     return "\n".join(out)
 
