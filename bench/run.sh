@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# One command: builds the benchmarks twice in Release (default flags, so
-# simdjson On-Demand runs its portable `fallback` kernel; and -march=haswell,
-# the AVX2 kernel), runs each build with repetitions, and prints the ratio
-# tables (also written to build-bench-results/table.md).
+# One command: builds the benchmarks twice in Release (default flags, so the
+# On-Demand code inlined in our TU is simdjson's portable `fallback` kernel;
+# and -march=haswell, its AVX2 kernel; stage 1 runs in libsimdjson's run-time
+# choice either way: bench/README.md), runs each build with repetitions, and
+# prints the ratio tables (also written to build-bench-results/table.md).
 # Repetitions of different benchmarks are interleaved at random, so that a
 # busy machine slows peers alike instead of whichever ran at a bad moment.
 # Knobs: REPETITIONS (5), MIN_TIME seconds per repetition (0.1), FILTER (a
