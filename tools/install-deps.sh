@@ -2,8 +2,9 @@
 # Installs what pswire needs on Debian 12 (run as root). Skips the network
 # when everything is already there, unless PSWIRE_FORCE_INSTALL=1 (CI).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev libsqlite3-dev python3
-  clang-tidy-14
+packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev
+  libsqlite3-dev python3 clang-tidy-14  # examples, test scripts, tools/tidy.sh
+  libbenchmark-dev nlohmann-json3-dev rapidjson-dev  # for bench/, which CI builds
   ${PSWIRE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do

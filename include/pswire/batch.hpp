@@ -184,7 +184,13 @@ template <class Sink>
 class upload_batch_builder {
  public:
   explicit upload_batch_builder(basic_json_writer<Sink>& w, const limits& lim = {}, const encode_options& options = {})
-      : writer_(w), decoder_(lim), options_(options) {}
+      : writer_(w), owned_decoder_(std::in_place, lim), decoder_(*owned_decoder_), options_(options) {}
+  // Borrows the caller's decoder (and its limits): one decoder reused across
+  // batches keeps its buffers, so building a batch allocates nothing.
+  upload_batch_builder(basic_json_writer<Sink>& w, crud_decoder& decoder, const encode_options& options = {})
+      : writer_(w), decoder_(decoder), options_(options) {}
+  upload_batch_builder(const upload_batch_builder&) = delete;  // decoder_ may refer to owned_decoder_
+  upload_batch_builder& operator=(const upload_batch_builder&) = delete;
 
   result<void> add_row(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
     auto entry = decoder_.decode_ps_crud(id, tx_id, data_json);
@@ -246,7 +252,8 @@ class upload_batch_builder {
   }
 
   basic_json_writer<Sink>& writer_;
-  crud_decoder decoder_;
+  std::optional<crud_decoder> owned_decoder_;
+  crud_decoder& decoder_;
   encode_options options_;
   std::size_t transactions_ = 0, operations_ = 0;
   bool open_ = false;

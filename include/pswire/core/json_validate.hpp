@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include "errors.hpp"
 #include "limits.hpp"
@@ -68,6 +70,22 @@ constexpr scan_result scan_number(std::string_view text, std::size_t pos, std::s
   return {errc::ok, pos};
 }
 
+// Are the eight bytes at text[pos] all plain string content (no quote,
+// backslash or control character)? A word at a time (byte order does not
+// matter: the test is whether any byte matches).
+constexpr bool plain_string_bytes8(std::string_view text, std::size_t pos) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  std::uint64_t w = 0;
+  if (std::is_constant_evaluated()) {
+    for (std::size_t i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(text[pos + i])} << (8 * i);
+  } else {
+    std::memcpy(&w, text.data() + pos, sizeof w);
+  }
+  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  const std::uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w);
+  return (special & highs) == 0;
+}
+
 // Scans the string whose opening quote is at text[pos]. Checks escapes,
 // surrogate pairing and unescaped control characters (UTF-8 is checked by
 // the caller, once per message).
@@ -75,6 +93,7 @@ constexpr scan_result scan_string(std::string_view text, std::size_t pos, std::s
   const std::size_t start = pos, n = text.size();
   ++pos;  // opening quote
   while (true) {
+    while (pos + 8 <= n && plain_string_bytes8(text, pos)) pos += 8;
     if (pos >= n) return {errc::invalid_string, start};
     const char c = text[pos];
     if (c == '"') break;

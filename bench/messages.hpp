@@ -1,0 +1,229 @@
+// Benchmark data: todo-list shaped ps_crud rows and the messages built from
+// them, generated deterministically (a fixed seed), so every run and every
+// library sees the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pswire/pswire.hpp>
+
+namespace bench {
+
+// splitmix64: tiny, fast and the same everywhere.
+class rng {
+ public:
+  explicit rng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+
+ private:
+  std::uint64_t state_;
+};
+
+inline std::string uuid_v4(rng& r) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    unsigned nibble = static_cast<unsigned>(r.next() & 15u);
+    if (i == 12) nibble = 4;                 // version 4
+    if (i == 16) nibble = 8 | (nibble & 3);  // RFC 4122 variant
+    out += hex[nibble];
+  }
+  return out;
+}
+
+// Todo descriptions as people type them: accents, CJK, emoji, quotes, newlines, tabs.
+inline constexpr std::string_view descriptions[] = {
+    "Buy milk",
+    "Eggs (a dozen)",
+    "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x98\x95 for the team",
+    "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE3\x83\xA1\xE3\x83\xA2 \xE2\x80\x94 \xE8\xB2\xB7\xE3\x81\x84\xE7\x89\xA9",
+    "Call Zo\xC3\xAB re: \"tickets\" before Friday",
+    "Line one\nline two of the note",
+    "Party \xF0\x9F\x8E\x89 \xE2\x9C\x93 balloons, cake & candles",
+    "Pay rent \xF0\x9F\x92\xB6 \xE2\x82\xAC" "1,200\tdue on the 1st",
+    "Read \xC2\xABWar and Peace\xC2\xBB chapter 3",
+    "Fix the C:\\temp path in the backup script",
+};
+inline constexpr std::string_view list_names[] = {"Groceries", "Work", "M\xC3\xBCnchen trip", "Books \xF0\x9F\x93\x9A"};
+
+struct crud_row {
+  std::int64_t id;
+  std::optional<std::int64_t> tx_id;
+  std::string data;  // the ps_crud.data column: JSON text
+};
+
+inline std::string timestamp(std::int64_t seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "2024-05-%02lldT%02lld:%02lld:%02lld.000Z", static_cast<long long>(1 + seconds / 86400 % 28),
+                static_cast<long long>(seconds / 3600 % 24), static_cast<long long>(seconds / 60 % 60),
+                static_cast<long long>(seconds % 60));
+  return buf;
+}
+
+// `count` rows, `ops_per_tx` consecutive rows per transaction: list PUTs,
+// todo PUTs, PATCHes and DELETEs in the core's ps_crud.data form.
+inline std::vector<crud_row> make_rows(std::size_t count, std::size_t ops_per_tx, std::uint64_t seed = 42) {
+  rng r(seed);
+  std::vector<crud_row> rows;
+  std::vector<std::string> lists{uuid_v4(r)}, todos;
+  const std::string owner = uuid_v4(r);
+  for (std::size_t i = 0; i < count; ++i) {
+    crud_row row{static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(i / ops_per_tx + 1), {}};
+    pswire::json_writer w{pswire::string_sink(row.data)};
+    const std::size_t dice = r.below(100);
+    const auto when = static_cast<std::int64_t>(i * 37);
+    w.begin_object();
+    if (dice < 5 || todos.empty()) {  // a new list
+      lists.push_back(uuid_v4(r));
+      w.key("op"), w.string_value("PUT"), w.key("id"), w.string_value(lists.back()), w.key("type"), w.string_value("lists");
+      w.key("data"), w.begin_object();
+      w.key("created_at"), w.string_value(timestamp(when));
+      w.key("name"), w.string_value(list_names[r.below(std::size(list_names))]);
+      w.key("owner_id"), w.string_value(owner);
+      w.end_object();
+    } else if (dice < 65) {  // a new todo
+      todos.push_back(uuid_v4(r));
+      w.key("op"), w.string_value("PUT"), w.key("id"), w.string_value(todos.back()), w.key("type"), w.string_value("todos");
+      w.key("data"), w.begin_object();
+      w.key("completed"), w.int_value(0);
+      w.key("created_at"), w.string_value(timestamp(when));
+      w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
+      w.key("list_id"), w.string_value(lists[r.below(lists.size())]);
+      w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
+      w.end_object();
+    } else if (dice < 90) {  // an edit
+      w.key("op"), w.string_value("PATCH"), w.key("id"), w.string_value(todos[r.below(todos.size())]);
+      w.key("type"), w.string_value("todos"), w.key("data"), w.begin_object();
+      if (dice < 78) {
+        w.key("completed"), w.int_value(1);
+        w.key("completed_at"), w.string_value(timestamp(when + 5));
+      } else {
+        w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
+      }
+      w.end_object();
+    } else {
+      w.key("op"), w.string_value("DELETE"), w.key("id"), w.string_value(todos[r.below(todos.size())]);
+      w.key("type"), w.string_value("todos");
+    }
+    w.end_object();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The rows as examples/data/ps_crud_rows.jsonl holds them: {"id":N,"tx_id":N,"data":"<JSON text>"}.
+inline std::string to_jsonl(const std::vector<crud_row>& rows) {
+  std::string out;
+  pswire::json_writer w{pswire::string_sink(out)};
+  for (const crud_row& row : rows) {
+    w.begin_object();
+    w.key("id"), w.int_value(row.id);
+    w.key("tx_id"), w.int_value(*row.tx_id);
+    w.key("data"), w.string_value(row.data);
+    w.end_object();
+    out += '\n';
+  }
+  return out;
+}
+
+// One upload batch (TransactionBatch) from the rows, the way a client sends it.
+inline std::string make_upload_batch(const std::vector<crud_row>& rows) {
+  std::string out;
+  pswire::json_writer w{pswire::string_sink(out)};
+  pswire::upload_batch_builder builder(w);
+  for (const crud_row& row : rows) {
+    if (!builder.add_row(row.id, row.tx_id, row.data)) std::abort();
+  }
+  if (!builder.finish()) std::abort();
+  return out;
+}
+
+// The answer to a 50-transaction batch: 40 applied, a fatal one, 9 not attempted.
+struct batch_result_source {
+  std::string details = R"({"constraint":"todos_list_id_fkey","table":"todos","detail":"Key (list_id)=(7f0c) is not present in table \"lists\"."})";
+  std::vector<pswire::transaction_result> results;
+};
+inline batch_result_source make_batch_result_source() {
+  batch_result_source s;
+  for (int i = 0; i < 40; ++i) s.results.push_back(pswire::success_result{});
+  pswire::fatal_error fatal;
+  fatal.requires_client_handling = true;
+  fatal.message = "insert or update on table \"todos\" violates foreign key constraint";
+  fatal.failed = {"FOREIGN_KEY_VIOLATION", "violates foreign key constraint \"todos_list_id_fkey\"", pswire::raw_value(s.details), 7};
+  s.results.push_back(fatal);
+  for (int i = 0; i < 9; ++i) s.results.push_back(pswire::not_attempted{});
+  return s;
+}
+
+// A sync stream: a checkpoint over 20 buckets, 10 data lines of 100 oplog
+// entries (row data as JSON text, the core's raw_data mode), a checkpoint_complete.
+struct sync_stream_source {
+  std::vector<std::string> names, ids, row_data;
+  std::vector<pswire::bucket_checksum> buckets;
+  std::vector<std::vector<pswire::oplog_entry>> oplogs;
+  std::vector<pswire::sync_line> lines;
+};
+inline void make_sync_stream_source(sync_stream_source& s, std::uint64_t seed = 7) {
+  rng r(seed);
+  constexpr std::size_t bucket_count = 20, data_lines = 10, ops_per_line = 100;
+  for (std::size_t b = 0; b < bucket_count; ++b) s.names.push_back("user_lists[\"" + uuid_v4(r) + "\"]");
+  for (std::size_t i = 0; i < data_lines * ops_per_line; ++i) {
+    s.ids.push_back(uuid_v4(r));
+    std::string data;
+    pswire::json_writer w{pswire::string_sink(data)};
+    w.begin_object();
+    w.key("completed"), w.int_value(static_cast<std::int64_t>(r.below(2)));
+    w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
+    w.key("list_id"), w.string_value(s.ids[r.below(s.ids.size())]);
+    w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
+    w.end_object();
+    s.row_data.push_back(std::move(data));
+  }
+  // Row data travels as a JSON string holding the row JSON: escape each once.
+  std::vector<std::string> escaped(s.row_data.size());
+  for (std::size_t i = 0; i < s.row_data.size(); ++i) {
+    pswire::json_writer w{pswire::string_sink(escaped[i])};
+    w.string_value(s.row_data[i]);
+  }
+  s.row_data = std::move(escaped);
+  for (std::size_t b = 0; b < bucket_count; ++b) {
+    s.buckets.push_back({s.names[b], static_cast<pswire::checksum32>(r.next()), static_cast<std::int64_t>(r.below(5000)),
+                         static_cast<std::int32_t>(r.below(4)), {}});
+  }
+  const std::int64_t last_op_id = 900000 + static_cast<std::int64_t>(data_lines * ops_per_line);
+  s.lines.push_back(pswire::checkpoint_line{last_op_id, 5123, s.buckets, pswire::raw_value("[]")});
+  for (std::size_t l = 0; l < data_lines; ++l) {
+    std::vector<pswire::oplog_entry> ops;
+    for (std::size_t i = 0; i < ops_per_line; ++i) {
+      const std::size_t k = l * ops_per_line + i;
+      pswire::oplog_entry e;
+      e.op_id = 900001 + static_cast<std::int64_t>(k);
+      e.op = k % 17 == 0 ? pswire::oplog_op::remove : pswire::oplog_op::put;
+      e.object_type = "todos";
+      e.object_id = s.ids[k];
+      e.checksum = static_cast<pswire::checksum32>(r.next());
+      if (e.op == pswire::oplog_op::put) e.data = pswire::raw_value(s.row_data[k]);
+      ops.push_back(e);
+    }
+    s.oplogs.push_back(std::move(ops));
+  }
+  for (std::size_t l = 0; l < data_lines; ++l) {
+    const auto after = 900000 + static_cast<std::int64_t>(l * ops_per_line);
+    s.lines.push_back(pswire::data_line{s.names[l % bucket_count], after, after + static_cast<std::int64_t>(ops_per_line),
+                                        l + 1 < data_lines, s.oplogs[l]});
+  }
+  s.lines.push_back(pswire::checkpoint_complete_line{last_op_id});
+}
+
+}  // namespace bench
