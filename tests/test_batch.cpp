@@ -1,6 +1,8 @@
 // batch.hpp: CrudTransaction, TransactionBatch, and ps_crud rows -> batch.
 #include "test_support.hpp"
 
+#include <memory>
+
 using namespace pswire;
 using test_support::encode;
 
@@ -93,6 +95,27 @@ TEST_CASE("client path: ps_crud rows become a batch, data spliced byte for byte"
         R"({"crud":[{"op":"DELETE","table":"lists","id":"a"}]},{"crud":[{"op":"DELETE","table":"lists","id":"b"}]}]})");
   batch_decoder d;
   CHECK(d.decode_batch(out));
+}
+
+TEST_CASE("client path: builders that borrow one decoder write what an owning builder writes") {
+  limits two;
+  two.max_batch_transactions = 2;
+  crud_decoder shared(two);  // its limits apply to every builder that borrows it
+  auto build = [&](auto make_builder) {
+    std::string out;
+    json_writer w{string_sink(out)};
+    auto builder = make_builder(w);
+    REQUIRE(builder->add_row(1, 1, R"({"op":"PUT","id":"a","type":"t","data":{"n":1}})"));
+    REQUIRE(builder->add_row(2, 2, R"({"op":"DELETE","id":"a","type":"t"})"));
+    CHECK(builder->add_row(3, 3, R"({"op":"DELETE","id":"b","type":"t"})").code() == errc::batch_too_large);
+    REQUIRE(builder->finish());
+    return out;
+  };
+  using builder_type = upload_batch_builder<string_sink>;
+  const std::string owned = build([&](json_writer& w) { return std::make_unique<builder_type>(w, two); });
+  for (int batch = 0; batch < 3; ++batch) {  // the same decoder, batch after batch
+    CHECK(build([&](json_writer& w) { return std::make_unique<builder_type>(w, shared); }) == owned);
+  }
 }
 
 TEST_CASE("client path: grouping follows consecutive ids, and a full batch says so") {

@@ -196,7 +196,18 @@ int usage_error(std::string_view why) {
 
 std::string describe(const pswire::error& e) {
   std::string text(pswire::to_string(e.code));
-  text += " at byte " + std::to_string(e.offset) + " (" + std::string(e.path.view()) + ")";
+  text += " at byte " + std::to_string(e.offset) + " (";
+  for (const char c : e.path.view()) {  // member names may hold control characters: keep one line
+    if (static_cast<unsigned char>(c) < 0x20) {
+      constexpr char hex[] = "0123456789abcdef";
+      text += "\\u00";
+      text += hex[(c >> 4) & 0xF];
+      text += hex[c & 0xF];
+    } else {
+      text += c;
+    }
+  }
+  text += ")";
   if (!e.detail.empty()) text += ": " + std::string(e.detail);
   return text;
 }

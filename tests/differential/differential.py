@@ -605,14 +605,7 @@ def run_pswire(tool, kind, inputs):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=120)
     if out.returncode not in (0, 1):
         sys.exit("pswire decode %s exited with %d: %s" % (kind, out.returncode, out.stderr.decode(errors="replace")))
-    lines = []
-    for line in out.stdout.split(b"\n")[:-1]:
-        # An error line prints its JSON path unescaped, so a member name with a
-        # newline in it continues the line; canonical JSON never holds one.
-        if lines and lines[-1].startswith(b"!error ") and not line.startswith((b"{", b"[", b"!error ")):
-            lines[-1] += b"\n" + line
-        else:
-            lines.append(line)
+    lines = out.stdout.split(b"\n")[:-1]  # error lines escape control characters in their paths
     if len(lines) != len(inputs):
         sys.exit("pswire decode %s: %d inputs, %d output lines" % (kind, len(inputs), len(lines)))
     return lines
