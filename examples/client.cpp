@@ -222,6 +222,7 @@ int checkpoint_response(const char* queue_path, const char* response_path, const
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can escape, and ending the program is the answer
 int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "upload" && argc == 4) return upload(argv[2], argv[3]);

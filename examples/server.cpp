@@ -100,6 +100,8 @@ class database {
   ~database() { sqlite3_close(db_); }
   database(const database&) = delete;
   database& operator=(const database&) = delete;
+  database(database&&) = delete;
+  database& operator=(database&&) = delete;
 
   bool ok() const { return ok_; }
   sqlite3* handle() { return db_; }
@@ -125,6 +127,8 @@ class statement {
   ~statement() { sqlite3_finalize(stmt_); }
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
+  statement(statement&&) = delete;
+  statement& operator=(statement&&) = delete;
 
   void bind(std::string_view text) {
     sqlite3_bind_text(stmt_, ++index_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -372,6 +376,7 @@ int store_checkpoint_request(database& db, const std::string& body, const char* 
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can escape, and ending the program is the answer
 int main(int argc, char** argv) {
   if (argc != 5) {
     std::fputs("usage: pswire_example_server apply|checkpoint DB REQUEST.json RESPONSE.json\n", stderr);

@@ -15,7 +15,8 @@ if [ "${TIDY_ALL:-}" = 1 ]; then
   mapfile -t units < <(python3 -c 'import json,sys; print("\n".join(sorted({e["file"] for e in json.load(open(sys.argv[1]))})))' \
     "$build/compile_commands.json")
 else
-  units=(tools/pswire.cpp examples/demo.cpp tests/test_results.cpp fuzz/fuzz_checkpoints.cpp)
+  units=(tools/pswire.cpp examples/demo.cpp examples/client.cpp examples/server.cpp tests/test_results.cpp
+    tests/test_interop.cpp fuzz/fuzz_checkpoints.cpp)
 fi
 echo "clang-tidy: ${#units[@]} translation units"
 # One process per unit, two at a time; any failing unit fails the run.

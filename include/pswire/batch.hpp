@@ -191,6 +191,9 @@ class upload_batch_builder {
       : writer_(w), decoder_(decoder), options_(options) {}
   upload_batch_builder(const upload_batch_builder&) = delete;  // decoder_ may refer to owned_decoder_
   upload_batch_builder& operator=(const upload_batch_builder&) = delete;
+  upload_batch_builder(upload_batch_builder&&) = delete;
+  upload_batch_builder& operator=(upload_batch_builder&&) = delete;
+  ~upload_batch_builder() = default;
 
   result<void> add_row(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
     auto entry = decoder_.decode_ps_crud(id, tx_id, data_json);

@@ -218,7 +218,7 @@ class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functio
 // there is one: decoders return a success per member, and clearing the
 // inline error path each time was a measurable share of decoding.
 template <>
-class [[nodiscard]] result<void> {
+class [[nodiscard]] result<void> {  // NOLINT(cppcoreguidelines-special-member-functions): the copies are the moves
  public:
   result() noexcept : has_error_(false) {}
   result(error err) noexcept : has_error_(static_cast<bool>(err)) {  // NOLINT: implicit by design
@@ -239,7 +239,7 @@ class [[nodiscard]] result<void> {
 
  private:
   union storage {
-    storage() {}
+    storage() {}  // NOLINT(modernize-use-equals-default): = default would be deleted (error has initializers)
     error err;
   } storage_;
   bool has_error_;
@@ -635,7 +635,7 @@ constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) no
 // Without the macro this is empty.
 constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe_unused]] std::string_view buffer) noexcept {
 #ifdef PSWIRE_CHECK_VIEW_BOUNDS
-  const std::less<const char*> before;
+  const std::less<> before;  // a total order, even across unrelated buffers
   if (before(view.data(), buffer.data()) || before(buffer.data() + buffer.size(), view.data()) ||
       view.size() > static_cast<std::size_t>(buffer.data() + buffer.size() - view.data())) {
     std::abort();
@@ -1111,9 +1111,9 @@ class json_reader {
   // Offset of a pointer into the parsed message or into the caller's input
   // (raw views point there, see in_input).
   std::size_t offset_of(const char* p) const noexcept {
-    const std::less_equal<const char*> not_after;
+    const std::less_equal<> not_after;
     if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
-    detail::check_view_within({p, 0}, input_);
+    detail::check_view_within({p, 0}, input_);  // NOLINT(bugprone-string-constructor): only the position matters
     const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
     return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
   }
@@ -2696,6 +2696,9 @@ class upload_batch_builder {
       : writer_(w), decoder_(decoder), options_(options) {}
   upload_batch_builder(const upload_batch_builder&) = delete;  // decoder_ may refer to owned_decoder_
   upload_batch_builder& operator=(const upload_batch_builder&) = delete;
+  upload_batch_builder(upload_batch_builder&&) = delete;
+  upload_batch_builder& operator=(upload_batch_builder&&) = delete;
+  ~upload_batch_builder() = default;
 
   result<void> add_row(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
     auto entry = decoder_.decode_ps_crud(id, tx_id, data_json);

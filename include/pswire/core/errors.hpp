@@ -190,7 +190,7 @@ class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functio
 // there is one: decoders return a success per member, and clearing the
 // inline error path each time was a measurable share of decoding.
 template <>
-class [[nodiscard]] result<void> {
+class [[nodiscard]] result<void> {  // NOLINT(cppcoreguidelines-special-member-functions): the copies are the moves
  public:
   result() noexcept : has_error_(false) {}
   result(error err) noexcept : has_error_(static_cast<bool>(err)) {  // NOLINT: implicit by design
@@ -211,7 +211,7 @@ class [[nodiscard]] result<void> {
 
  private:
   union storage {
-    storage() {}
+    storage() {}  // NOLINT(modernize-use-equals-default): = default would be deleted (error has initializers)
     error err;
   } storage_;
   bool has_error_;

@@ -125,9 +125,9 @@ class json_reader {
   // Offset of a pointer into the parsed message or into the caller's input
   // (raw views point there, see in_input).
   std::size_t offset_of(const char* p) const noexcept {
-    const std::less_equal<const char*> not_after;
+    const std::less_equal<> not_after;
     if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
-    detail::check_view_within({p, 0}, input_);
+    detail::check_view_within({p, 0}, input_);  // NOLINT(bugprone-string-constructor): only the position matters
     const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
     return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
   }
