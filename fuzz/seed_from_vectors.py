@@ -15,7 +15,8 @@ TARGET_OF_KIND = {
     "crud-row": "crud", "ps-crud": "crud", "sdk-entry": "crud", "upload-entry": "crud",
     "transaction": "batch", "batch": "batch",
     "result": "results", "poc-result": "results", "batch-result": "results", "message-response": "results",
-}  # every other kind (checkpoint messages, sync lines, service errors) goes to "checkpoints"
+    "sync-line": "sync_lines",
+}  # every other kind (checkpoint messages, service errors) goes to "checkpoints"
 
 
 def main():
