@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"        // errc, error, result<T>
 #include "core/limits.hpp"        // limits
+#include "core/lifetime.hpp"      // borrowed_text, deleted overloads for temporaries
 #include "core/json_validate.hpp" // strict JSON validation
 #include "core/raw_json.hpp"      // raw_value, raw_object, raw_string views
 #include "core/json_reader.hpp"   // the strict reader decoders share
