@@ -42,6 +42,44 @@ expect decode-no-kind 2 '' 'pswire: decode takes KIND [FILE]' -- "$bin" decode
 expect unreadable-file 2 '' 'pswire: cannot read /nonexistent/x.json' -- "$bin" decode batch /nonexistent/x.json
 expect convert-wrong-args 2 '' 'pswire: convert takes crud-rows batch [FILE]' -- "$bin" convert crud-rows transaction
 
+# Unreadable input is a usage error (exit 2) with the reason, never a crash and
+# never a silent end of input: a directory as FILE, and as standard input.
+dir=$(mktemp -d)
+expect directory-file 2 '' "pswire: cannot read $dir: Is a directory" -- "$bin" decode batch "$dir"
+expect directory-stdin 2 '' 'pswire: cannot read standard input: Is a directory' -- bash -c "'$bin' decode batch < '$dir'"
+expect directory-stdin-lines 2 '' 'pswire: cannot read standard input: Is a directory' -- \
+  bash -c "'$bin' decode upload-entry --lines < '$dir'"
+expect directory-convert 2 '' "pswire: cannot read $dir: Is a directory" -- "$bin" convert crud-rows batch "$dir"
+rmdir "$dir"
+
+# Input beyond the 16 MiB message limit is refused without being read whole:
+# 200 MB in, a bounded peak (it was 413-618 MB when all of stdin was read first).
+# `peak_kb OUT CMD...` runs CMD on its stdin, output to OUT, and prints CMD's peak RSS.
+peak_kb() {
+  python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stdout=open(sys.argv[1], "w"), stderr=subprocess.STDOUT)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+big() { head -c 200000000 /dev/zero | tr '\0' "$1"; }
+bounded_memory() {  # bounded_memory NAME WANT_OUTPUT_PREFIX FILLER -- command...
+  local name=$1 want=$2 filler=$3; shift 4
+  local kb out log=/tmp/pswire-tool-peak.$$
+  kb=$(big "$filler" | peak_kb "$log" "$@" 2>/dev/null)
+  out=$(cat "$log" 2>/dev/null); rm -f "$log"
+  if [ -n "$kb" ] && [ "$kb" -lt 150000 ] && [[ "$out" == "$want"* ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); printf 'FAIL %s: peak %s KB (want < 150000), output: %.200s\n' "$name" "$kb" "$out"
+  fi
+}
+too_large='message_too_large at byte 16777216 (): message larger than limits.max_message_bytes'
+bounded_memory big-message "pswire: $too_large" ' ' -- "$bin" decode batch
+bounded_memory big-line "!error $too_large" a -- "$bin" decode upload-entry --lines
+bounded_memory big-row "pswire: line 1: $too_large" a -- "$bin" convert crud-rows batch
+# A line past the limit is refused alone; the next line is still read.
+expect big-line-then-good 1 $'!error '"$too_large"$'\n{"op":"DELETE","table":"t","id":"x"}' '' -- \
+  bash -c "{ head -c 17000000 /dev/zero | tr '\0' a; echo; echo '{\"op\":\"DELETE\",\"table\":\"t\",\"id\":\"x\"}'; } | '$bin' decode upload-entry --lines"
+
 # help: the manual on stdout with every section, per-command parts, exit 0.
 manual=$("$bin" --help); status=$?
 sections_ok=1

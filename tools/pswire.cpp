@@ -5,11 +5,12 @@
 //   pswire help [COMMAND]                            the manual (also --help, -h, COMMAND --help)
 // Exit 0 on success, 1 on bad input, 2 on bad usage.
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
+#include <cstring>
 #include <iterator>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -77,7 +78,9 @@ constexpr std::string_view decode_help =
     "    the reference key order, strings and numbers as the PowerSync core\n"
     "    writes them. On bad input it prints 'pswire: ERROR_NAME at byte N\n"
     "    (PATH): detail' on standard error and exits 1; PATH is the JSON path\n"
-    "    of the offending value (e.g. crud[2].op).\n"
+    "    of the offending value (e.g. crud[2].op). A message longer than the\n"
+    "    16 MiB limit is refused as message_too_large without being read\n"
+    "    further, so memory stays bounded by the limit.\n"
     "    --lines   one message per input line, one output line per input\n"
     "              line; a bad line prints '!error ERROR_NAME at byte N\n"
     "              (PATH): detail' in its place and the exit status is 1 if\n"
@@ -175,7 +178,8 @@ void print_manual(std::FILE* to) {
       "\nEXIT STATUS\n"
       "    0  every message was accepted (help: always)\n"
       "    1  bad input: a message was rejected, no kind fits, or a row did not convert\n"
-      "    2  bad usage: unknown command, kind or option, or an unreadable FILE\n"
+      "    2  bad usage: unknown command, kind or option, or input that cannot be\n"
+      "       read (a missing FILE, a directory, a read error on standard input)\n"
       "\n";
   append_indented(text, examples, "");
   std::fputs(text.c_str(), to);
@@ -212,15 +216,97 @@ std::string describe(const pswire::error& e) {
   return text;
 }
 
-bool read_input(const char* path, std::string& out) {
-  if (path == nullptr) {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
+// The CLI's one set of limits: the decoders get it, and input is read only as
+// far as it allows, so memory stays bounded whatever arrives.
+const pswire::limits cli_limits{};
+
+// Reads FILE or standard input in fixed chunks. A message, or a line, is kept
+// only up to max_message_bytes + 1 bytes: enough for the decoder to refuse it
+// as message_too_large in its own words, and the rest of an oversized line is
+// skipped without being stored. A read error (a directory, a broken pipe's
+// EIO) is an error, never an end of input.
+class bounded_input {
+ public:
+  bounded_input(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {}
+  bounded_input(const bounded_input&) = delete;
+  bounded_input& operator=(const bounded_input&) = delete;
+  bounded_input(bounded_input&&) = delete;
+  bounded_input& operator=(bounded_input&&) = delete;
+  ~bounded_input() {
+    if (file_ != nullptr && file_ != stdin) std::fclose(file_);
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return false;
-  out.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-  return true;
+
+  // Opens FILE, or standard input for nullptr; why says what failed.
+  static std::unique_ptr<bounded_input> open(const char* path, std::string& why) {
+    if (path == nullptr) return std::make_unique<bounded_input>(stdin, "standard input");
+    std::FILE* file = std::fopen(path, "rb");
+    if (file == nullptr) {
+      why = std::string("cannot read ") + path + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    return std::make_unique<bounded_input>(file, path);
+  }
+
+  // The whole input (its first max_message_bytes + 1 bytes); false on a read error.
+  bool read_all(std::string& out) {
+    out.clear();
+    while (fill()) {
+      take(out, end_);
+      if (out.size() > keep_) return true;  // stop reading: the decoder refuses it anyway
+    }
+    return error_ == 0;
+  }
+
+  // The next line, without its '\n'; false at the end of input or on a read
+  // error (see failed()). A last line without '\n' still counts.
+  bool next_line(std::string& line) {
+    line.clear();
+    bool any = false;
+    while (fill()) {
+      any = true;
+      const char* start = chunk_.data() + pos_;
+      const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      const std::size_t stop = newline == nullptr ? end_ : static_cast<std::size_t>(newline - chunk_.data());
+      take(line, stop);
+      if (newline != nullptr) {
+        ++pos_;
+        return true;
+      }
+    }
+    return any && error_ == 0;
+  }
+
+  bool failed() const noexcept { return error_ != 0; }
+  std::string why() const { return "cannot read " + name_ + ": " + std::strerror(error_); }
+
+ private:
+  // Makes unread bytes available; false at the end of input or on an error.
+  bool fill() {
+    if (pos_ < end_) return true;
+    if (error_ != 0 || std::feof(file_) != 0) return false;
+    pos_ = 0;
+    end_ = std::fread(chunk_.data(), 1, chunk_.size(), file_);
+    if (std::ferror(file_) != 0) error_ = errno != 0 ? errno : EIO;
+    return end_ != 0 && error_ == 0;
+  }
+  // Moves chunk bytes up to `stop` into `out`, keeping at most keep_ + 1 of them.
+  void take(std::string& out, std::size_t stop) {
+    const std::size_t room = out.size() > keep_ ? 0 : keep_ + 1 - out.size();
+    out.append(chunk_.data() + pos_, std::min(room, stop - pos_));
+    pos_ = stop;
+  }
+
+  std::FILE* file_;
+  std::string name_;
+  std::array<char, 64 * 1024> chunk_{};
+  std::size_t pos_ = 0, end_ = 0;
+  int error_ = 0;
+  std::size_t keep_ = cli_limits.max_message_bytes;
+};
+
+int read_error(const std::string& why) {
+  std::fprintf(stderr, "pswire: %s\n", why.c_str());
+  return 2;
 }
 
 // Answers the input as one message, or line by line with --lines.
@@ -228,14 +314,13 @@ bool read_input(const char* path, std::string& out) {
 // returns why the message was refused.
 template <class Answer>
 int answer_messages(const char* path, bool lines, Answer answer) {
-  std::string input;
-  if (!read_input(path, input)) {
-    std::fprintf(stderr, "pswire: cannot read %s\n", path);
-    return 2;
-  }
-  std::string out;
+  std::string why;
+  auto input = bounded_input::open(path, why);
+  if (!input) return read_error(why);
+  std::string message, out;
   if (!lines) {
-    if (const std::string refused = answer(input, out); !refused.empty()) {
+    if (!input->read_all(message)) return read_error(input->why());
+    if (const std::string refused = answer(message, out); !refused.empty()) {
       std::fprintf(stderr, "pswire: %s\n", refused.c_str());
       return 1;
     }
@@ -244,24 +329,22 @@ int answer_messages(const char* path, bool lines, Answer answer) {
     return 0;
   }
   int status = 0;
-  std::istringstream stream(input);
-  std::string line;
-  while (std::getline(stream, line)) {
+  while (input->next_line(message)) {
     out.clear();
-    if (const std::string refused = answer(line, out); !refused.empty()) {
+    if (const std::string refused = answer(message, out); !refused.empty()) {
       out = "!error " + refused;
       status = 1;
     }
     out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
-  return status;
+  return input->failed() ? read_error(input->why()) : status;
 }
 
 int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
   const auto parsed = pswire::parse_message_kind(kind);
   if (!parsed) return usage_error("unknown kind '" + std::string(kind) + "'");
-  pswire::canonical_codec codec;
+  pswire::canonical_codec codec(cli_limits);
   std::string compact;
   return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
     compact.clear();
@@ -274,8 +357,8 @@ int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
 }
 
 int detect(const char* path, bool lines) {
-  pswire::canonical_codec codec;
-  pswire::checkpoint_decoder sync_lines;
+  pswire::canonical_codec codec(cli_limits);
+  pswire::checkpoint_decoder sync_lines(cli_limits);
   std::string canonical;
   return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
     std::string_view best_kind, closest_kind;
@@ -310,12 +393,10 @@ int detect(const char* path, bool lines) {
 }
 
 int convert_rows(const char* path) {
-  std::string input;
-  if (!read_input(path, input)) {
-    std::fprintf(stderr, "pswire: cannot read %s\n", path);
-    return 2;
-  }
-  pswire::crud_decoder rows;
+  std::string why;
+  auto input = bounded_input::open(path, why);
+  if (!input) return read_error(why);
+  pswire::crud_decoder rows(cli_limits);
   std::string out;
   pswire::json_writer w{pswire::string_sink(out)};
   std::optional<pswire::upload_batch_builder<pswire::string_sink>> batch;
@@ -332,10 +413,9 @@ int convert_rows(const char* path) {
     batch.reset();
     return true;
   };
-  std::istringstream stream(input);
   std::string line;
   std::size_t line_number = 0;
-  while (std::getline(stream, line)) {
+  while (input->next_line(line)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto entry = rows.decode_crud_row(line);
@@ -343,11 +423,11 @@ int convert_rows(const char* path) {
       std::fprintf(stderr, "pswire: line %zu: %s\n", line_number, describe(entry.error_info()).c_str());
       return 1;
     }
-    if (!batch) batch.emplace(w);
+    if (!batch) batch.emplace(w, cli_limits);
     auto added = batch->add(*entry);
     if (!added && added.code() == pswire::errc::batch_too_large) {
       if (!flush()) return 1;
-      batch.emplace(w);
+      batch.emplace(w, cli_limits);
       added = batch->add(*entry);
     }
     if (!added) {
@@ -355,6 +435,7 @@ int convert_rows(const char* path) {
       return 1;
     }
   }
+  if (input->failed()) return read_error(input->why());
   return flush() ? 0 : 1;
 }
 
