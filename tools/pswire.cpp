@@ -227,24 +227,25 @@ const pswire::limits cli_limits{};
 // EIO) is an error, never an end of input.
 class bounded_input {
  public:
-  bounded_input(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {}
-  bounded_input(const bounded_input&) = delete;
-  bounded_input& operator=(const bounded_input&) = delete;
-  bounded_input(bounded_input&&) = delete;
-  bounded_input& operator=(bounded_input&&) = delete;
-  ~bounded_input() {
-    if (file_ != nullptr && file_ != stdin) std::fclose(file_);
-  }
+  // Closes what it opened; standard input stays open.
+  struct closer {
+    void operator()(std::FILE* file) const noexcept {
+      if (file != stdin) std::fclose(file);  // NOLINT(cppcoreguidelines-owning-memory): the owner is this unique_ptr
+    }
+  };
+  using file_handle = std::unique_ptr<std::FILE, closer>;
+
+  bounded_input(file_handle file, std::string name) : file_(std::move(file)), name_(std::move(name)) {}
 
   // Opens FILE, or standard input for nullptr; why says what failed.
   static std::unique_ptr<bounded_input> open(const char* path, std::string& why) {
-    if (path == nullptr) return std::make_unique<bounded_input>(stdin, "standard input");
-    std::FILE* file = std::fopen(path, "rb");
-    if (file == nullptr) {
+    if (path == nullptr) return std::make_unique<bounded_input>(file_handle(stdin), "standard input");
+    file_handle file(std::fopen(path, "rb"));  // NOLINT(cppcoreguidelines-owning-memory): owned by file_handle
+    if (!file) {
       why = std::string("cannot read ") + path + ": " + std::strerror(errno);
       return nullptr;
     }
-    return std::make_unique<bounded_input>(file, path);
+    return std::make_unique<bounded_input>(std::move(file), path);
   }
 
   // The whole input (its first max_message_bytes + 1 bytes); false on a read error.
@@ -283,10 +284,10 @@ class bounded_input {
   // Makes unread bytes available; false at the end of input or on an error.
   bool fill() {
     if (pos_ < end_) return true;
-    if (error_ != 0 || std::feof(file_) != 0) return false;
+    if (error_ != 0 || std::feof(file_.get()) != 0) return false;
     pos_ = 0;
-    end_ = std::fread(chunk_.data(), 1, chunk_.size(), file_);
-    if (std::ferror(file_) != 0) error_ = errno != 0 ? errno : EIO;
+    end_ = std::fread(chunk_.data(), 1, chunk_.size(), file_.get());
+    if (std::ferror(file_.get()) != 0) error_ = errno != 0 ? errno : EIO;
     return end_ != 0 && error_ == 0;
   }
   // Moves chunk bytes up to `stop` into `out`, keeping at most keep_ + 1 of them.
@@ -296,9 +297,9 @@ class bounded_input {
     pos_ = stop;
   }
 
-  std::FILE* file_;
+  file_handle file_;
   std::string name_;
-  std::array<char, 64 * 1024> chunk_{};
+  std::array<char, std::size_t{64} << 10> chunk_{};
   std::size_t pos_ = 0, end_ = 0;
   int error_ = 0;
   std::size_t keep_ = cli_limits.max_message_bytes;
