@@ -72,10 +72,14 @@ struct patch_op {
   friend bool operator==(const patch_op&, const patch_op&) = default;
 };
 
-// Delete: the row id says it all; a DELETE never carries data.
+// Delete: the row id says it all, but a DELETE may still carry data (an app
+// writing to powersync_crud directly stores some): it is kept and re-encoded
+// as read. It is a raw_object for typed rows too, because it need not match
+// the row's schema (docs/crud.md). Absent (!data.present()) by default.
 template <class Row = raw_object>
 struct delete_op {
   static constexpr op_type type = op_type::del;
+  raw_object data{};
   friend bool operator==(const delete_op&, const delete_op&) = default;
 };
 
@@ -137,6 +141,8 @@ result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
     auto row = read_patch<Row>(patch->data);
     if (!row) return row.error_info();
     typed.op = patch_op<Row>{std::move(*row)};
+  } else if (const auto* del = raw.as_delete()) {
+    typed.op = delete_op<Row>{del->data};
   }
   return typed;
 }
@@ -152,7 +158,6 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   crud_entry<raw_object> entry;
   std::optional<op_type> op;
   raw_object data;
-  std::size_t data_at = 0;
   unsigned seen = 0;
 
   auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
@@ -199,12 +204,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
         if (*null) return {};
         auto o = reader.read_raw_object(v);
         if (!o) return o.error_info();
-        if (which == m_data) {
-          data = *o;
-          data_at = at;
-        } else {
-          entry.old = *o;
-        }
+        (which == m_data ? data : entry.old) = *o;
         return {};
       }
       case m_metadata: {
@@ -235,15 +235,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   switch (*op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
-    case op_type::del:
-      if (data.present()) {
-        reader.push_key(names[m_data]);
-        error e = reader.fail(errc::delete_with_data, data_at, "a DELETE carries no data");
-        reader.pop();
-        return e;
-      }
-      entry.op = delete_op<raw_object>{};
-      break;
+    case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
   return entry;
 }
