@@ -192,6 +192,29 @@ TEST_CASE("a ps_crud row carries id and tx_id next to its data text") {
         errc::trailing_content);
 }
 
+TEST_CASE("a ps_crud row's entry views the decoder, so the row text may be a temporary") {
+  // decode_crud_row unescapes the data column into the decoder before reading
+  // it: unlike decode(), its temporary overload is not deleted (ASan would
+  // catch a view into the destroyed string here).
+  crud_decoder d;
+  auto e = d.decode_crud_row(std::string(R"({"id":7,"tx_id":3,"data":"{\"op\":\"DELETE\",\"id\":\"a\",\"type\":\"t\",\"data\":{\"v\":1}}"})"));
+  REQUIRE(e);
+  CHECK(e->table == "t");
+  CHECK(e->id == "a");
+  CHECK(e->as_delete()->data.text() == R"({"v":1})");
+}
+
+TEST_CASE("an entry a client fills in borrows its strings") {
+  const std::string table = "todos", id = "1", metadata = "m";
+  const crud_entry<> entry{
+      .op_id = 5, .tx_id = 2, .table = table, .id = id, .op = delete_op<>{}, .old = {}, .metadata = metadata, .key_order = {}};
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, entry, crud_dialect::sdk); }) ==
+        R"({"op_id":5,"op":"DELETE","type":"todos","id":"1","tx_id":2,"metadata":"m"})");
+  // A temporary would dangle at the semicolon (tests/compile_fail/crud_entry_table_from_temporary.cpp).
+  static_assert(!std::is_assignable_v<borrowed_text&, std::string&&>);
+  static_assert(!std::is_assignable_v<std::optional<borrowed_text>&, std::string&&>);
+}
+
 namespace crud_app {
 struct todo {
   std::string description;

@@ -17,6 +17,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "crud.hpp"
 
 namespace pswire {
@@ -34,8 +35,9 @@ class batch_decoder {
  public:
   explicit batch_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  // One CrudTransaction (the PoC's POST /api/data body).
-  result<crud_transaction> decode_transaction(std::string_view json) {
+  // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
+  // this decoder and view the input: both must outlive the result.
+  result<crud_transaction> decode_transaction(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -46,8 +48,10 @@ class batch_decoder {
     return transactions_.front();
   }
 
-  // A TransactionBatch (the reference POST /api/data body).
-  result<transaction_batch> decode_batch(std::string_view json) {
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_transaction);
+
+  // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
+  result<transaction_batch> decode_batch(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -79,6 +83,7 @@ class batch_decoder {
     link();
     return transaction_batch{std::span<const crud_transaction>(transactions_)};
   }
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch);
 
  private:
   struct pending_transaction {

@@ -17,6 +17,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "core/limits.hpp"
 #include "core/raw_json.hpp"
 #include "row.hpp"
@@ -90,15 +91,16 @@ enum class ps_crud_key_order : std::uint8_t { id_then_type, type_then_id };
 // One queued write, in whichever dialect it came.
 // Strings are unescaped views that live as long as the decoder that made
 // them (until its next decode); raw_object views live as long as the input.
+// A caller filling one in lends its text: borrowed_text refuses a temporary.
 template <class Row = raw_object>
 struct crud_entry {
   std::optional<std::int64_t> op_id;  // ps_crud.id = SDK op_id = PoC client_id
   std::optional<std::int64_t> tx_id;  // ps_crud.tx_id = SDK tx_id = write API transaction_id
-  std::string_view table;             // SDK/ps_crud "type", write API "table"
-  std::string_view id;                // the row id, always a string
+  borrowed_text table;                // SDK/ps_crud "type", write API "table"
+  borrowed_text id;                   // the row id, always a string
   std::variant<put_op<Row>, patch_op<Row>, delete_op<Row>> op;
   raw_object old;                      // previous values; !old.present() when absent
-  std::optional<std::string_view> metadata;
+  std::optional<borrowed_text> metadata;
   ps_crud_key_order key_order = ps_crud_key_order::id_then_type;  // layout only: not part of ==
 
   op_type type() const noexcept { return static_cast<op_type>(op.index()); }
@@ -337,13 +339,17 @@ class crud_decoder {
 
   // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode(std::string_view json, crud_dialect dialect) {
+  result<crud_entry<Row>> decode(std::string_view json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_raw(reader_, json, dialect));
   }
+  // Written out because Row is given explicitly (decode<todo>(...)).
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode(Temporary&&, crud_dialect) = delete;
 
   // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
+  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id,
+                                         std::string_view data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
     if (entry) {
       entry->op_id = id;
@@ -351,12 +357,16 @@ class crud_decoder {
     }
     return typed<Row>(std::move(entry));
   }
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode_ps_crud(std::int64_t, std::optional<std::int64_t>, Temporary&&) = delete;
 
   // A whole ps_crud row as JSON: {"id":N,"tx_id":N|null,"data":"<JSON text>"}.
   // Errors inside the embedded JSON have paths "data.<path>" and the offset
-  // of the "data" string.
+  // of the "data" string. Nothing in the entry views row_json: the data
+  // column is a JSON string, unescaped into this decoder before it is read,
+  // so a temporary row_json is fine (and not deleted), a temporary decoder is not.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) {
+  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_row_raw(row_json));
   }
 
