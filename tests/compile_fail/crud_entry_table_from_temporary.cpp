@@ -8,7 +8,7 @@ int main() {
   entry.table = table;
   entry.id = "1";
 #ifdef PSWIRE_MISUSE
-  entry.metadata = std::string("gone at the semicolon");
+  entry.table = std::string("gone at the semicolon");
 #endif
   return entry.table.size() == 5 ? 0 : 1;
 }
