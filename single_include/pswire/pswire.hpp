@@ -2823,7 +2823,7 @@ class upload_batch_builder {
   // Every transaction written so far, in batch order: results[i] of the
   // server's response belongs to transactions_written()[i]. Valid until the
   // next add() or reset().
-  std::span<const written_transaction> transactions_written() const noexcept { return transactions_; }
+  std::span<const written_transaction> transactions_written() const noexcept PSWIRE_LIFETIMEBOUND { return transactions_; }
   // What the client deletes up to (DELETE FROM ps_crud WHERE id <= it) once
   // the first `accepted` transactions are complete, e.g. accepted =
   // completable_prefix(results, transactions()): the last op id of
