@@ -1,7 +1,10 @@
 // batch.hpp: CrudTransaction, TransactionBatch, and ps_crud rows -> batch.
 #include "test_support.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <memory>
+#include <vector>
 
 using namespace pswire;
 using test_support::encode;
@@ -141,4 +144,122 @@ TEST_CASE("client path: grouping follows consecutive ids, and a full batch says 
   upload_batch_builder empty(empty_writer);
   CHECK(empty.finish().code() == errc::batch_empty);
   CHECK(empty.add_row(1, 1, R"({"op":"NOPE","id":"a","type":"t"})").code() == errc::unknown_op);
+}
+
+TEST_CASE("client path: the builder keeps every transaction's op ids, for completing an accepted prefix") {
+  std::string out;
+  json_writer w{string_sink(out)};
+  upload_batch_builder builder(w);
+  REQUIRE(builder.add_row(10, 7, R"({"op":"PUT","id":"a","type":"t","data":{}})"));
+  REQUIRE(builder.add_row(11, 7, R"({"op":"PUT","id":"b","type":"t","data":{}})"));
+  REQUIRE(builder.add_row(12, 8, R"({"op":"DELETE","id":"a","type":"t"})"));
+  REQUIRE(builder.add_row(13, std::nullopt, R"({"op":"DELETE","id":"b","type":"t"})"));
+  REQUIRE(builder.finish());
+  const std::vector<written_transaction> expected = {{7, 10, 11, 2}, {8, 12, 12, 1}, {std::nullopt, 13, 13, 1}};
+  CHECK(std::vector<written_transaction>(builder.transactions_written().begin(), builder.transactions_written().end()) ==
+        expected);
+
+  // The server accepted the first two; the third is retryable.
+  result_decoder results;
+  auto response = results.decode_batch_response(
+      R"({"results":[{"status":"success"},{"status":"success"},{"status":"retryable_error","message":"busy"}]})");
+  REQUIRE(response);
+  auto accepted = completable_prefix(response->results, builder.transactions());
+  REQUIRE(accepted);
+  CHECK(*accepted == 2);
+  CHECK(builder.last_op_id_of_prefix(*accepted) == 12);  // DELETE FROM ps_crud WHERE id <= 12
+  CHECK(builder.last_op_id_of_prefix(1) == 11);
+  CHECK(builder.last_op_id_of_prefix(3) == 13);
+  CHECK_FALSE(builder.last_op_id_of_prefix(0));  // nothing accepted: nothing to delete
+  CHECK_FALSE(builder.last_op_id_of_prefix(4));
+}
+
+TEST_CASE("client path: INT64_MAX and then INT64_MIN are not consecutive ids") {
+  // last_op_id + 1 overflowed here (UB): at -O0 it wrapped and joined the two.
+  std::string out;
+  json_writer w{string_sink(out)};
+  upload_batch_builder builder(w);
+  constexpr auto max = std::numeric_limits<std::int64_t>::max(), min = std::numeric_limits<std::int64_t>::min();
+  REQUIRE(builder.add_row(max, 5, R"({"op":"DELETE","id":"a","type":"t"})"));
+  REQUIRE(builder.add_row(min, 5, R"({"op":"DELETE","id":"b","type":"t"})"));
+  CHECK(builder.transactions() == 2);
+  REQUIRE(builder.add_row(min + 1, 5, R"({"op":"DELETE","id":"c","type":"t"})"));  // consecutive again
+  CHECK(builder.transactions() == 2);
+  CHECK(builder.transactions_written()[1].operations == 2);
+}
+
+TEST_CASE("client path: a builder is reset and reused, in the same writer or a new one") {
+  auto fill = [](upload_batch_builder<string_sink>& builder) {
+    REQUIRE(builder.add_row(1, 1, R"({"op":"PUT","id":"a","type":"t","data":{"n":1}})"));
+    REQUIRE(builder.add_row(2, 1, R"({"op":"DELETE","id":"a","type":"t"})"));
+    REQUIRE(builder.add_row(3, 2, R"({"op":"PATCH","id":"b","type":"t","data":{"n":null}})"));
+  };
+  std::string fresh_out;
+  {
+    json_writer w{string_sink(fresh_out)};
+    upload_batch_builder fresh(w);
+    fill(fresh);
+    REQUIRE(fresh.finish());
+  }
+
+  std::string out;
+  json_writer w{string_sink(out)};
+  upload_batch_builder builder(w);
+  // A refused row writes nothing, and the batch built after it is the fresh one.
+  CHECK(builder.add_row(9, 9, R"({"op":"NOPE","id":"a","type":"t"})").code() == errc::unknown_op);
+  CHECK(builder.add_row(9, 9, R"({"op":"PUT","id":"a","type":"t"} trailing)").code() == errc::trailing_content);
+  CHECK(out.empty());
+  CHECK(builder.transactions() == 0);
+  fill(builder);
+  CHECK(builder.add_row(4, 2, R"({"op":"PUT","id":"b","type":"t","data":[]})").code() == errc::wrong_type);
+  REQUIRE(builder.finish());
+  CHECK(out == fresh_out);
+
+  // Finished: finishing again writes nothing more, and add() is refused until reset().
+  REQUIRE(builder.finish());
+  CHECK(builder.add_row(4, 3, R"({"op":"DELETE","id":"c","type":"t"})").code() == errc::batch_too_large);
+  CHECK(out == fresh_out);
+
+  for (int round = 0; round < 3; ++round) {  // the same writer, once its buffer is cleared
+    out.clear();
+    builder.reset();
+    CHECK(builder.transactions() == 0);
+    CHECK(builder.operations() == 0);
+    CHECK(builder.transactions_written().empty());
+    CHECK_FALSE(builder.last_op_id());
+    CHECK(builder.finish().code() == errc::batch_empty);
+    fill(builder);
+    REQUIRE(builder.finish());
+    CHECK(out == fresh_out);
+  }
+
+  std::string other_out;
+  json_writer other{string_sink(other_out)};
+  builder.reset(other);
+  fill(builder);
+  REQUIRE(builder.finish());
+  CHECK(other_out == fresh_out);
+
+  // Reset in the middle of a batch: the writer is left with a valid batch
+  // (of what was added), and the next one starts clean after it.
+  other_out.clear();
+  builder.reset(other);
+  REQUIRE(builder.add_row(1, 1, R"({"op":"DELETE","id":"a","type":"t"})"));
+  builder.reset();
+  batch_decoder d;
+  CHECK(d.decode_batch(other_out));
+  other_out.clear();
+  fill(builder);
+  REQUIRE(builder.finish());
+  CHECK(other_out == fresh_out);
+}
+
+TEST_CASE("client path: a writer that fails keeps failing, and finish() says so") {
+  char buffer[40];
+  span_json_writer w{span_sink(buffer, sizeof buffer)};
+  upload_batch_builder builder(w);
+  CHECK(builder.add_row(1, 1, R"({"op":"PUT","id":"a","type":"t","data":{"long":"enough to overflow forty bytes"}})").code() ==
+        errc::buffer_too_small);
+  CHECK(builder.add_row(2, 2, R"({"op":"DELETE","id":"b","type":"t"})").code() == errc::buffer_too_small);
+  CHECK(builder.finish().code() == errc::buffer_too_small);
 }

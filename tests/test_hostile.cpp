@@ -40,6 +40,8 @@ const std::vector<family>& families() {
        [](std::string_view in, const limits& lim) { return error_of(crud_decoder(lim).decode(in, crud_dialect::sdk)); }},
       {"upload entry", R"({"op":"DELETE","table":"todos","id":"a","previous_values":{"v":@}})",
        [](std::string_view in, const limits& lim) { return error_of(crud_decoder(lim).decode(in, crud_dialect::upload)); }},
+      {"ps_crud DELETE with data", R"({"op":"DELETE","id":"a","type":"todos","data":{"v":@}})",
+       [](std::string_view in, const limits& lim) { return error_of(crud_decoder(lim).decode(in, crud_dialect::ps_crud)); }},
       {"batch", R"({"transactions":[{"crud":[{"op":"PUT","table":"todos","id":"a","op_data":{"v":@}}],"transaction_id":1}]})",
        [](std::string_view in, const limits& lim) { return error_of(batch_decoder(lim).decode_batch(in)); }},
       {"checkpoint request", R"({"client_id":"c","checkpoint_request_id":"7","x":@})",

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "crud.hpp"
 
 namespace pswire {
@@ -33,8 +35,9 @@ class batch_decoder {
  public:
   explicit batch_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  // One CrudTransaction (the PoC's POST /api/data body).
-  result<crud_transaction> decode_transaction(std::string_view json) {
+  // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
+  // this decoder and view the input: both must outlive the result.
+  result<crud_transaction> decode_transaction(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -45,8 +48,10 @@ class batch_decoder {
     return transactions_.front();
   }
 
-  // A TransactionBatch (the reference POST /api/data body).
-  result<transaction_batch> decode_batch(std::string_view json) {
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_transaction);
+
+  // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
+  result<transaction_batch> decode_batch(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -78,6 +83,7 @@ class batch_decoder {
     link();
     return transaction_batch{std::span<const crud_transaction>(transactions_)};
   }
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch);
 
  private:
   struct pending_transaction {
@@ -174,27 +180,42 @@ void write_batch(basic_json_writer<Sink>& w, const transaction_batch& batch, con
   w.end_object();
 }
 
+// One transaction an upload_batch_builder wrote: what the client needs to
+// complete it. Op ids are absent only for entries added without one.
+struct written_transaction {
+  std::optional<std::int64_t> transaction_id;
+  std::optional<std::int64_t> first_op_id, last_op_id;
+  std::size_t operations = 0;
+  friend bool operator==(const written_transaction&, const written_transaction&) = default;
+};
+
 // Client path: ps_crud rows in, one upload batch out, no re-encoding of row
 // data. Rows are grouped into transactions the way the SDKs do
 // (getNextCrudTransaction): a maximal run of consecutive ids with equal,
 // non-NULL tx_id. When a row would open transaction number
 // limits.max_batch_transactions + 1, add_row() fails with batch_too_large
 // and writes nothing: finish() this batch and start the next with that row.
+// A refused add_row() or add() writes nothing, so the batch stays valid; a
+// writer error (buffer_too_small) is kept by the writer and returned by every
+// later call. After finish(), add() is batch_too_large until reset() starts
+// the next batch.
 template <class Sink>
 class upload_batch_builder {
  public:
   explicit upload_batch_builder(basic_json_writer<Sink>& w, const limits& lim = {}, const encode_options& options = {})
-      : writer_(w), owned_decoder_(std::in_place, lim), decoder_(*owned_decoder_), options_(options) {}
+      : writer_(&w), owned_decoder_(std::in_place, lim), decoder_(*owned_decoder_), options_(options) {}
   // Borrows the caller's decoder (and its limits): one decoder reused across
   // batches keeps its buffers, so building a batch allocates nothing.
   upload_batch_builder(basic_json_writer<Sink>& w, crud_decoder& decoder, const encode_options& options = {})
-      : writer_(w), decoder_(decoder), options_(options) {}
+      : writer_(&w), decoder_(decoder), options_(options) {}
   upload_batch_builder(const upload_batch_builder&) = delete;  // decoder_ may refer to owned_decoder_
   upload_batch_builder& operator=(const upload_batch_builder&) = delete;
   upload_batch_builder(upload_batch_builder&&) = delete;
   upload_batch_builder& operator=(upload_batch_builder&&) = delete;
   ~upload_batch_builder() = default;
 
+  // The row is decoded and written before this returns: nothing refers to
+  // data_json afterwards, so a temporary is fine here.
   result<void> add_row(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
     auto entry = decoder_.decode_ps_crud(id, tx_id, data_json);
     if (!entry) return entry.error_info();
@@ -203,64 +224,118 @@ class upload_batch_builder {
 
   // Adds a decoded entry; its op_id and tx_id decide the grouping.
   result<void> add(const crud_entry<raw_object>& entry) {
-    const bool same_transaction = open_ && entry.tx_id && current_tx_ && *entry.tx_id == *current_tx_ &&
-                                  entry.op_id && last_op_id_ && *entry.op_id == *last_op_id_ + 1;
-    if (!same_transaction) {
-      if (transactions_ == decoder_.limits_in_use().max_batch_transactions) {
-        return make_error(errc::batch_too_large, writer_.sink().size(), "batch is full: finish it and start another");
-      }
-      close_transaction();
-      if (transactions_ == 0) {
-        writer_.begin_object();
-        writer_.key("transactions");
-        writer_.begin_array();
-      }
-      writer_.begin_object();
-      writer_.key("crud");
-      writer_.begin_array();
-      open_ = true;
-      current_tx_ = entry.tx_id;
-      ++transactions_;
+    if (finished_) return make_error(errc::batch_too_large, writer_->sink().size(), "batch is finished: reset() to start another");
+    if (const error& broken = writer_->status()) return broken;  // the writer keeps its first error
+    const bool same_transaction = !transactions_.empty() && continues(transactions_.back(), entry);
+    if (!same_transaction && transactions_.size() == decoder_.limits_in_use().max_batch_transactions) {
+      return make_error(errc::batch_too_large, writer_->sink().size(), "batch is full: finish it and start another");
     }
-    last_op_id_ = entry.op_id;
-    write_crud_entry(writer_, entry, crud_dialect::upload, options_);
+    if (!same_transaction) {
+      close_transaction();
+      if (transactions_.empty()) {
+        writer_->begin_object();
+        writer_->key("transactions");
+        writer_->begin_array();
+      }
+      writer_->begin_object();
+      writer_->key("crud");
+      writer_->begin_array();
+      transactions_.push_back({entry.tx_id, entry.op_id, entry.op_id, 0});
+    }
+    written_transaction& tx = transactions_.back();
+    tx.last_op_id = entry.op_id;
+    ++tx.operations;
     ++operations_;
+    write_crud_entry(*writer_, entry, crud_dialect::upload, options_);
+    if (const error& broken = writer_->status()) return broken;
     return {};
   }
 
-  std::size_t transactions() const noexcept { return transactions_; }
+  std::size_t transactions() const noexcept { return transactions_.size(); }
   std::size_t operations() const noexcept { return operations_; }
-  // The op_id of the last row added: what complete() deletes up to.
-  std::optional<std::int64_t> last_op_id() const noexcept { return last_op_id_; }
+  // The op_id of the last row added.
+  std::optional<std::int64_t> last_op_id() const noexcept {
+    if (transactions_.empty()) return std::nullopt;
+    return transactions_.back().last_op_id;
+  }
+  // Every transaction written so far, in batch order: results[i] of the
+  // server's response belongs to transactions_written()[i]. Valid until the
+  // next add() or reset().
+  std::span<const written_transaction> transactions_written() const noexcept PSWIRE_LIFETIMEBOUND { return transactions_; }
+  // What the client deletes up to (DELETE FROM ps_crud WHERE id <= it) once
+  // the first `accepted` transactions are complete, e.g. accepted =
+  // completable_prefix(results, transactions()): the last op id of
+  // transaction accepted - 1. Absent when accepted is 0 (nothing to delete)
+  // or more than this batch holds.
+  std::optional<std::int64_t> last_op_id_of_prefix(std::size_t accepted) const noexcept {
+    if (accepted == 0 || accepted > transactions_.size()) return std::nullopt;
+    return transactions_[accepted - 1].last_op_id;
+  }
 
-  // Closes the batch; the bytes written, or batch_empty if no row was added.
+  // Closes the batch; the sink's size, or batch_empty if no row was added.
+  // Calling it again writes nothing more.
   result<std::size_t> finish() {
-    if (transactions_ == 0) return make_error(errc::batch_empty, 0, "a batch holds at least one transaction");
-    close_transaction();
-    writer_.end_array();
-    writer_.end_object();
-    return writer_.finish();
+    if (transactions_.empty()) return make_error(errc::batch_empty, 0, "a batch holds at least one transaction");
+    close_batch();
+    return writer_->finish();
+  }
+
+  // Starts a new batch in the same writer, after what it holds (clear the
+  // buffer first if the last batch was sent). An unfinished batch is closed
+  // first, so the writer is left with balanced JSON.
+  void reset() {
+    close_batch();
+    forget_batch();
+  }
+  // Starts a new batch in `w`. The previous writer is not touched (it may be
+  // gone), unless it is `w` itself: then this is reset().
+  void reset(basic_json_writer<Sink>& w) {
+    if (&w == writer_) return reset();
+    writer_ = &w;
+    forget_batch();
   }
 
  private:
-  void close_transaction() {
-    if (!open_) return;
-    writer_.end_array();
-    if (current_tx_) {
-      writer_.key("transaction_id");
-      writer_.int_value(*current_tx_);
-    }
-    writer_.end_object();
-    open_ = false;
+  // A row continues the open transaction when its tx_id is equal and
+  // non-NULL and its id is the next one. No `+ 1` on INT64_MAX: nothing follows it.
+  static bool continues(const written_transaction& open, const crud_entry<raw_object>& entry) noexcept {
+    return entry.tx_id && open.transaction_id && *entry.tx_id == *open.transaction_id && entry.op_id && open.last_op_id &&
+           *open.last_op_id != std::numeric_limits<std::int64_t>::max() && *entry.op_id == *open.last_op_id + 1;
   }
 
-  basic_json_writer<Sink>& writer_;
+  // Only the open transaction (the last) needs closing: earlier ones were
+  // closed when the next opened.
+  void close_transaction() {
+    if (transactions_.empty()) return;
+    writer_->end_array();
+    if (const auto& id = transactions_.back().transaction_id) {
+      writer_->key("transaction_id");
+      writer_->int_value(*id);
+    }
+    writer_->end_object();
+  }
+
+  void close_batch() {
+    if (transactions_.empty() || finished_) return;
+    close_transaction();
+    writer_->end_array();
+    writer_->end_object();
+    finished_ = true;
+  }
+
+  void forget_batch() noexcept {
+    transactions_.clear();  // keeps its capacity: no allocation in steady state
+    operations_ = 0;
+    finished_ = false;
+  }
+
+  basic_json_writer<Sink>* writer_;
   std::optional<crud_decoder> owned_decoder_;
   crud_decoder& decoder_;
   encode_options options_;
-  std::size_t transactions_ = 0, operations_ = 0;
-  bool open_ = false;
-  std::optional<std::int64_t> current_tx_, last_op_id_;
+  std::vector<written_transaction> transactions_;
+  std::size_t operations_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace pswire

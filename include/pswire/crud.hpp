@@ -17,6 +17,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "core/limits.hpp"
 #include "core/raw_json.hpp"
 #include "row.hpp"
@@ -72,10 +73,14 @@ struct patch_op {
   friend bool operator==(const patch_op&, const patch_op&) = default;
 };
 
-// Delete: the row id says it all; a DELETE never carries data.
+// Delete: the row id says it all, but a DELETE may still carry data (an app
+// writing to powersync_crud directly stores some): it is kept and re-encoded
+// as read. It is a raw_object for typed rows too, because it need not match
+// the row's schema (docs/crud.md). Absent (!data.present()) by default.
 template <class Row = raw_object>
 struct delete_op {
   static constexpr op_type type = op_type::del;
+  raw_object data{};
   friend bool operator==(const delete_op&, const delete_op&) = default;
 };
 
@@ -86,15 +91,16 @@ enum class ps_crud_key_order : std::uint8_t { id_then_type, type_then_id };
 // One queued write, in whichever dialect it came.
 // Strings are unescaped views that live as long as the decoder that made
 // them (until its next decode); raw_object views live as long as the input.
+// A caller filling one in lends its text: borrowed_text refuses a temporary.
 template <class Row = raw_object>
 struct crud_entry {
   std::optional<std::int64_t> op_id;  // ps_crud.id = SDK op_id = PoC client_id
   std::optional<std::int64_t> tx_id;  // ps_crud.tx_id = SDK tx_id = write API transaction_id
-  std::string_view table;             // SDK/ps_crud "type", write API "table"
-  std::string_view id;                // the row id, always a string
+  borrowed_text table;                // SDK/ps_crud "type", write API "table"
+  borrowed_text id;                   // the row id, always a string
   std::variant<put_op<Row>, patch_op<Row>, delete_op<Row>> op;
   raw_object old;                      // previous values; !old.present() when absent
-  std::optional<std::string_view> metadata;
+  std::optional<borrowed_text> metadata;
   ps_crud_key_order key_order = ps_crud_key_order::id_then_type;  // layout only: not part of ==
 
   op_type type() const noexcept { return static_cast<op_type>(op.index()); }
@@ -137,6 +143,8 @@ result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
     auto row = read_patch<Row>(patch->data);
     if (!row) return row.error_info();
     typed.op = patch_op<Row>{std::move(*row)};
+  } else if (const auto* del = raw.as_delete()) {
+    typed.op = delete_op<Row>{del->data};
   }
   return typed;
 }
@@ -152,7 +160,6 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   crud_entry<raw_object> entry;
   std::optional<op_type> op;
   raw_object data;
-  std::size_t data_at = 0;
   unsigned seen = 0;
 
   auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
@@ -199,12 +206,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
         if (*null) return {};
         auto o = reader.read_raw_object(v);
         if (!o) return o.error_info();
-        if (which == m_data) {
-          data = *o;
-          data_at = at;
-        } else {
-          entry.old = *o;
-        }
+        (which == m_data ? data : entry.old) = *o;
         return {};
       }
       case m_metadata: {
@@ -235,15 +237,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   switch (*op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
-    case op_type::del:
-      if (data.present()) {
-        reader.push_key(names[m_data]);
-        error e = reader.fail(errc::delete_with_data, data_at, "a DELETE carries no data");
-        reader.pop();
-        return e;
-      }
-      entry.op = delete_op<raw_object>{};
-      break;
+    case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
   return entry;
 }
@@ -345,13 +339,17 @@ class crud_decoder {
 
   // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode(std::string_view json, crud_dialect dialect) {
+  result<crud_entry<Row>> decode(std::string_view json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_raw(reader_, json, dialect));
   }
+  // Written out because Row is given explicitly (decode<todo>(...)).
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode(Temporary&&, crud_dialect) = delete;
 
   // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
+  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id,
+                                         std::string_view data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
     if (entry) {
       entry->op_id = id;
@@ -359,12 +357,16 @@ class crud_decoder {
     }
     return typed<Row>(std::move(entry));
   }
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode_ps_crud(std::int64_t, std::optional<std::int64_t>, Temporary&&) = delete;
 
   // A whole ps_crud row as JSON: {"id":N,"tx_id":N|null,"data":"<JSON text>"}.
   // Errors inside the embedded JSON have paths "data.<path>" and the offset
-  // of the "data" string.
+  // of the "data" string. Nothing in the entry views row_json: the data
+  // column is a JSON string, unescaped into this decoder before it is read,
+  // so a temporary row_json is fine (and not deleted), a temporary decoder is not.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) {
+  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_row_raw(row_json));
   }
 

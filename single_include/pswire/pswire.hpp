@@ -66,7 +66,7 @@ enum class errc : std::uint8_t {
   wrong_type,
   number_out_of_range,
   unknown_op,
-  delete_with_data,
+  delete_with_data,  // retired: no longer produced, a DELETE's data is kept (docs/crud.md)
   batch_empty,
   batch_too_large,
   // Views and writers.
@@ -2191,10 +2191,14 @@ struct patch_op {
   friend bool operator==(const patch_op&, const patch_op&) = default;
 };
 
-// Delete: the row id says it all; a DELETE never carries data.
+// Delete: the row id says it all, but a DELETE may still carry data (an app
+// writing to powersync_crud directly stores some): it is kept and re-encoded
+// as read. It is a raw_object for typed rows too, because it need not match
+// the row's schema (docs/crud.md). Absent (!data.present()) by default.
 template <class Row = raw_object>
 struct delete_op {
   static constexpr op_type type = op_type::del;
+  raw_object data{};
   friend bool operator==(const delete_op&, const delete_op&) = default;
 };
 
@@ -2205,15 +2209,16 @@ enum class ps_crud_key_order : std::uint8_t { id_then_type, type_then_id };
 // One queued write, in whichever dialect it came.
 // Strings are unescaped views that live as long as the decoder that made
 // them (until its next decode); raw_object views live as long as the input.
+// A caller filling one in lends its text: borrowed_text refuses a temporary.
 template <class Row = raw_object>
 struct crud_entry {
   std::optional<std::int64_t> op_id;  // ps_crud.id = SDK op_id = PoC client_id
   std::optional<std::int64_t> tx_id;  // ps_crud.tx_id = SDK tx_id = write API transaction_id
-  std::string_view table;             // SDK/ps_crud "type", write API "table"
-  std::string_view id;                // the row id, always a string
+  borrowed_text table;                // SDK/ps_crud "type", write API "table"
+  borrowed_text id;                   // the row id, always a string
   std::variant<put_op<Row>, patch_op<Row>, delete_op<Row>> op;
   raw_object old;                      // previous values; !old.present() when absent
-  std::optional<std::string_view> metadata;
+  std::optional<borrowed_text> metadata;
   ps_crud_key_order key_order = ps_crud_key_order::id_then_type;  // layout only: not part of ==
 
   op_type type() const noexcept { return static_cast<op_type>(op.index()); }
@@ -2256,6 +2261,8 @@ result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
     auto row = read_patch<Row>(patch->data);
     if (!row) return row.error_info();
     typed.op = patch_op<Row>{std::move(*row)};
+  } else if (const auto* del = raw.as_delete()) {
+    typed.op = delete_op<Row>{del->data};
   }
   return typed;
 }
@@ -2271,7 +2278,6 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   crud_entry<raw_object> entry;
   std::optional<op_type> op;
   raw_object data;
-  std::size_t data_at = 0;
   unsigned seen = 0;
 
   auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
@@ -2318,12 +2324,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
         if (*null) return {};
         auto o = reader.read_raw_object(v);
         if (!o) return o.error_info();
-        if (which == m_data) {
-          data = *o;
-          data_at = at;
-        } else {
-          entry.old = *o;
-        }
+        (which == m_data ? data : entry.old) = *o;
         return {};
       }
       case m_metadata: {
@@ -2354,15 +2355,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondem
   switch (*op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
-    case op_type::del:
-      if (data.present()) {
-        reader.push_key(names[m_data]);
-        error e = reader.fail(errc::delete_with_data, data_at, "a DELETE carries no data");
-        reader.pop();
-        return e;
-      }
-      entry.op = delete_op<raw_object>{};
-      break;
+    case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
   return entry;
 }
@@ -2464,13 +2457,17 @@ class crud_decoder {
 
   // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode(std::string_view json, crud_dialect dialect) {
+  result<crud_entry<Row>> decode(std::string_view json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_raw(reader_, json, dialect));
   }
+  // Written out because Row is given explicitly (decode<todo>(...)).
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode(Temporary&&, crud_dialect) = delete;
 
   // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
+  result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id,
+                                         std::string_view data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
     if (entry) {
       entry->op_id = id;
@@ -2478,12 +2475,16 @@ class crud_decoder {
     }
     return typed<Row>(std::move(entry));
   }
+  template <class Row = raw_object, owning_temporary Temporary>
+  void decode_ps_crud(std::int64_t, std::optional<std::int64_t>, Temporary&&) = delete;
 
   // A whole ps_crud row as JSON: {"id":N,"tx_id":N|null,"data":"<JSON text>"}.
   // Errors inside the embedded JSON have paths "data.<path>" and the offset
-  // of the "data" string.
+  // of the "data" string. Nothing in the entry views row_json: the data
+  // column is a JSON string, unescaped into this decoder before it is read,
+  // so a temporary row_json is fine (and not deleted), a temporary decoder is not.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) {
+  result<crud_entry<Row>> decode_crud_row(std::string_view row_json) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_row_raw(row_json));
   }
 
@@ -2596,8 +2597,9 @@ class batch_decoder {
  public:
   explicit batch_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  // One CrudTransaction (the PoC's POST /api/data body).
-  result<crud_transaction> decode_transaction(std::string_view json) {
+  // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
+  // this decoder and view the input: both must outlive the result.
+  result<crud_transaction> decode_transaction(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -2608,8 +2610,10 @@ class batch_decoder {
     return transactions_.front();
   }
 
-  // A TransactionBatch (the reference POST /api/data body).
-  result<transaction_batch> decode_batch(std::string_view json) {
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_transaction);
+
+  // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
+  result<transaction_batch> decode_batch(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     reset();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = reader_.root_value();
@@ -2641,6 +2645,7 @@ class batch_decoder {
     link();
     return transaction_batch{std::span<const crud_transaction>(transactions_)};
   }
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch);
 
  private:
   struct pending_transaction {
@@ -2737,27 +2742,42 @@ void write_batch(basic_json_writer<Sink>& w, const transaction_batch& batch, con
   w.end_object();
 }
 
+// One transaction an upload_batch_builder wrote: what the client needs to
+// complete it. Op ids are absent only for entries added without one.
+struct written_transaction {
+  std::optional<std::int64_t> transaction_id;
+  std::optional<std::int64_t> first_op_id, last_op_id;
+  std::size_t operations = 0;
+  friend bool operator==(const written_transaction&, const written_transaction&) = default;
+};
+
 // Client path: ps_crud rows in, one upload batch out, no re-encoding of row
 // data. Rows are grouped into transactions the way the SDKs do
 // (getNextCrudTransaction): a maximal run of consecutive ids with equal,
 // non-NULL tx_id. When a row would open transaction number
 // limits.max_batch_transactions + 1, add_row() fails with batch_too_large
 // and writes nothing: finish() this batch and start the next with that row.
+// A refused add_row() or add() writes nothing, so the batch stays valid; a
+// writer error (buffer_too_small) is kept by the writer and returned by every
+// later call. After finish(), add() is batch_too_large until reset() starts
+// the next batch.
 template <class Sink>
 class upload_batch_builder {
  public:
   explicit upload_batch_builder(basic_json_writer<Sink>& w, const limits& lim = {}, const encode_options& options = {})
-      : writer_(w), owned_decoder_(std::in_place, lim), decoder_(*owned_decoder_), options_(options) {}
+      : writer_(&w), owned_decoder_(std::in_place, lim), decoder_(*owned_decoder_), options_(options) {}
   // Borrows the caller's decoder (and its limits): one decoder reused across
   // batches keeps its buffers, so building a batch allocates nothing.
   upload_batch_builder(basic_json_writer<Sink>& w, crud_decoder& decoder, const encode_options& options = {})
-      : writer_(w), decoder_(decoder), options_(options) {}
+      : writer_(&w), decoder_(decoder), options_(options) {}
   upload_batch_builder(const upload_batch_builder&) = delete;  // decoder_ may refer to owned_decoder_
   upload_batch_builder& operator=(const upload_batch_builder&) = delete;
   upload_batch_builder(upload_batch_builder&&) = delete;
   upload_batch_builder& operator=(upload_batch_builder&&) = delete;
   ~upload_batch_builder() = default;
 
+  // The row is decoded and written before this returns: nothing refers to
+  // data_json afterwards, so a temporary is fine here.
   result<void> add_row(std::int64_t id, std::optional<std::int64_t> tx_id, std::string_view data_json) {
     auto entry = decoder_.decode_ps_crud(id, tx_id, data_json);
     if (!entry) return entry.error_info();
@@ -2766,64 +2786,118 @@ class upload_batch_builder {
 
   // Adds a decoded entry; its op_id and tx_id decide the grouping.
   result<void> add(const crud_entry<raw_object>& entry) {
-    const bool same_transaction = open_ && entry.tx_id && current_tx_ && *entry.tx_id == *current_tx_ &&
-                                  entry.op_id && last_op_id_ && *entry.op_id == *last_op_id_ + 1;
-    if (!same_transaction) {
-      if (transactions_ == decoder_.limits_in_use().max_batch_transactions) {
-        return make_error(errc::batch_too_large, writer_.sink().size(), "batch is full: finish it and start another");
-      }
-      close_transaction();
-      if (transactions_ == 0) {
-        writer_.begin_object();
-        writer_.key("transactions");
-        writer_.begin_array();
-      }
-      writer_.begin_object();
-      writer_.key("crud");
-      writer_.begin_array();
-      open_ = true;
-      current_tx_ = entry.tx_id;
-      ++transactions_;
+    if (finished_) return make_error(errc::batch_too_large, writer_->sink().size(), "batch is finished: reset() to start another");
+    if (const error& broken = writer_->status()) return broken;  // the writer keeps its first error
+    const bool same_transaction = !transactions_.empty() && continues(transactions_.back(), entry);
+    if (!same_transaction && transactions_.size() == decoder_.limits_in_use().max_batch_transactions) {
+      return make_error(errc::batch_too_large, writer_->sink().size(), "batch is full: finish it and start another");
     }
-    last_op_id_ = entry.op_id;
-    write_crud_entry(writer_, entry, crud_dialect::upload, options_);
+    if (!same_transaction) {
+      close_transaction();
+      if (transactions_.empty()) {
+        writer_->begin_object();
+        writer_->key("transactions");
+        writer_->begin_array();
+      }
+      writer_->begin_object();
+      writer_->key("crud");
+      writer_->begin_array();
+      transactions_.push_back({entry.tx_id, entry.op_id, entry.op_id, 0});
+    }
+    written_transaction& tx = transactions_.back();
+    tx.last_op_id = entry.op_id;
+    ++tx.operations;
     ++operations_;
+    write_crud_entry(*writer_, entry, crud_dialect::upload, options_);
+    if (const error& broken = writer_->status()) return broken;
     return {};
   }
 
-  std::size_t transactions() const noexcept { return transactions_; }
+  std::size_t transactions() const noexcept { return transactions_.size(); }
   std::size_t operations() const noexcept { return operations_; }
-  // The op_id of the last row added: what complete() deletes up to.
-  std::optional<std::int64_t> last_op_id() const noexcept { return last_op_id_; }
+  // The op_id of the last row added.
+  std::optional<std::int64_t> last_op_id() const noexcept {
+    if (transactions_.empty()) return std::nullopt;
+    return transactions_.back().last_op_id;
+  }
+  // Every transaction written so far, in batch order: results[i] of the
+  // server's response belongs to transactions_written()[i]. Valid until the
+  // next add() or reset().
+  std::span<const written_transaction> transactions_written() const noexcept PSWIRE_LIFETIMEBOUND { return transactions_; }
+  // What the client deletes up to (DELETE FROM ps_crud WHERE id <= it) once
+  // the first `accepted` transactions are complete, e.g. accepted =
+  // completable_prefix(results, transactions()): the last op id of
+  // transaction accepted - 1. Absent when accepted is 0 (nothing to delete)
+  // or more than this batch holds.
+  std::optional<std::int64_t> last_op_id_of_prefix(std::size_t accepted) const noexcept {
+    if (accepted == 0 || accepted > transactions_.size()) return std::nullopt;
+    return transactions_[accepted - 1].last_op_id;
+  }
 
-  // Closes the batch; the bytes written, or batch_empty if no row was added.
+  // Closes the batch; the sink's size, or batch_empty if no row was added.
+  // Calling it again writes nothing more.
   result<std::size_t> finish() {
-    if (transactions_ == 0) return make_error(errc::batch_empty, 0, "a batch holds at least one transaction");
-    close_transaction();
-    writer_.end_array();
-    writer_.end_object();
-    return writer_.finish();
+    if (transactions_.empty()) return make_error(errc::batch_empty, 0, "a batch holds at least one transaction");
+    close_batch();
+    return writer_->finish();
+  }
+
+  // Starts a new batch in the same writer, after what it holds (clear the
+  // buffer first if the last batch was sent). An unfinished batch is closed
+  // first, so the writer is left with balanced JSON.
+  void reset() {
+    close_batch();
+    forget_batch();
+  }
+  // Starts a new batch in `w`. The previous writer is not touched (it may be
+  // gone), unless it is `w` itself: then this is reset().
+  void reset(basic_json_writer<Sink>& w) {
+    if (&w == writer_) return reset();
+    writer_ = &w;
+    forget_batch();
   }
 
  private:
-  void close_transaction() {
-    if (!open_) return;
-    writer_.end_array();
-    if (current_tx_) {
-      writer_.key("transaction_id");
-      writer_.int_value(*current_tx_);
-    }
-    writer_.end_object();
-    open_ = false;
+  // A row continues the open transaction when its tx_id is equal and
+  // non-NULL and its id is the next one. No `+ 1` on INT64_MAX: nothing follows it.
+  static bool continues(const written_transaction& open, const crud_entry<raw_object>& entry) noexcept {
+    return entry.tx_id && open.transaction_id && *entry.tx_id == *open.transaction_id && entry.op_id && open.last_op_id &&
+           *open.last_op_id != std::numeric_limits<std::int64_t>::max() && *entry.op_id == *open.last_op_id + 1;
   }
 
-  basic_json_writer<Sink>& writer_;
+  // Only the open transaction (the last) needs closing: earlier ones were
+  // closed when the next opened.
+  void close_transaction() {
+    if (transactions_.empty()) return;
+    writer_->end_array();
+    if (const auto& id = transactions_.back().transaction_id) {
+      writer_->key("transaction_id");
+      writer_->int_value(*id);
+    }
+    writer_->end_object();
+  }
+
+  void close_batch() {
+    if (transactions_.empty() || finished_) return;
+    close_transaction();
+    writer_->end_array();
+    writer_->end_object();
+    finished_ = true;
+  }
+
+  void forget_batch() noexcept {
+    transactions_.clear();  // keeps its capacity: no allocation in steady state
+    operations_ = 0;
+    finished_ = false;
+  }
+
+  basic_json_writer<Sink>* writer_;
   std::optional<crud_decoder> owned_decoder_;
   crud_decoder& decoder_;
   encode_options options_;
-  std::size_t transactions_ = 0, operations_ = 0;
-  bool open_ = false;
-  std::optional<std::int64_t> current_tx_, last_op_id_;
+  std::vector<written_transaction> transactions_;
+  std::size_t operations_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace pswire

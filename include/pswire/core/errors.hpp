@@ -37,7 +37,7 @@ enum class errc : std::uint8_t {
   wrong_type,
   number_out_of_range,
   unknown_op,
-  delete_with_data,
+  delete_with_data,  // retired: no longer produced, a DELETE's data is kept (docs/crud.md)
   batch_empty,
   batch_too_large,
   // Views and writers.
