@@ -400,10 +400,10 @@ int convert_rows(const char* path) {
   pswire::crud_decoder rows(cli_limits);
   std::string out;
   pswire::json_writer w{pswire::string_sink(out)};
-  std::optional<pswire::upload_batch_builder<pswire::string_sink>> batch;
+  pswire::upload_batch_builder batch(w, rows);  // one builder, reset() per batch: its buffers are kept
   auto flush = [&]() -> bool {
-    if (!batch) return true;
-    auto done = batch->finish();
+    if (batch.transactions() == 0) return true;
+    auto done = batch.finish();
     if (!done) {
       std::fprintf(stderr, "pswire: %s\n", describe(done.error_info()).c_str());
       return false;
@@ -424,12 +424,10 @@ int convert_rows(const char* path) {
       std::fprintf(stderr, "pswire: line %zu: %s\n", line_number, describe(entry.error_info()).c_str());
       return 1;
     }
-    if (!batch) batch.emplace(w, cli_limits);
-    auto added = batch->add(*entry);
+    auto added = batch.add(*entry);
     if (!added && added.code() == pswire::errc::batch_too_large) {
       if (!flush()) return 1;
-      batch.emplace(w, cli_limits);
-      added = batch->add(*entry);
+      added = batch.add(*entry);
     }
     if (!added) {
       std::fprintf(stderr, "pswire: line %zu: %s\n", line_number, describe(added.error_info()).c_str());
