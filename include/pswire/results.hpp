@@ -52,7 +52,11 @@ struct failed_operation {
 
 struct fatal_error {
   static constexpr std::string_view status = "fatal_error";
-  std::optional<bool> requires_client_handling{};  // required by the reference; the PoC dialect has none
+  // The reference server's hook requiresClientHandling defaults to false (the
+  // server deals with the failure), and so does a result built in code. The
+  // PoC dialect's decoder stores nullopt when the member is absent, which
+  // check_reference_rules refuses, so the client retains such a result.
+  std::optional<bool> requires_client_handling = false;
   std::optional<std::string_view> message{};
   failed_operation failed{};
   friend bool operator==(const fatal_error&, const fatal_error&) = default;
@@ -556,28 +560,35 @@ enum class on_fatal_policy : std::uint8_t { stop, skip };
 // then finish() pads the rest with not_attempted. A success continues the
 // batch; a fatal result with requires_client_handling: false continues it
 // under `skip`; every other result ends it.
+//
+// A refused add() ends the response for good: the i-th result must belong to
+// the i-th transaction, and a result left out would shift every later one a
+// slot up, so the client would complete a transaction that failed. The
+// builder is then poisoned: accepting() is false, and every later add() and
+// finish() return the first error. What the sink holds is not a response
+// (an unclosed array): answer an error status instead (HTTP 500, the client
+// retries the whole batch). reset() starts a new response.
 template <class Sink>
 class batch_response_builder {
  public:
   explicit batch_response_builder(basic_json_writer<Sink>& w, on_fatal_policy policy = on_fatal_policy::stop)
-      : writer_(w), policy_(policy) {
-    writer_.begin_object();
-    writer_.key("results");
-    writer_.begin_array();
-  }
+      : writer_(w), policy_(policy) {}
 
   // Should the server apply the next transaction?
-  bool accepting() const noexcept { return accepting_; }
+  bool accepting() const noexcept { return accepting_ && !first_error_; }
   std::size_t results() const noexcept { return count_; }
 
-  // The result of the transaction just applied. Fails, writing nothing, when
-  // the batch has already ended (result_count_mismatch) or when the reference
-  // client would refuse the result (malformed_result, see check_reference_rules).
+  // The result of the transaction just applied. Fails, writing nothing and
+  // poisoning the builder, when the batch has already ended
+  // (result_count_mismatch) or when the reference client would refuse the
+  // result (malformed_result, see check_reference_rules).
   result<void> add(const transaction_result& r) {
+    if (first_error_) return first_error_;
     if (!accepting_) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "the batch has ended: finish() answers not_attempted for the rest");
+      return poison(errc::result_count_mismatch, "the batch has ended: finish() answers not_attempted for the rest");
     }
-    if (auto valid = check_reference_rules(r); !valid) return valid;
+    if (auto valid = check_reference_rules(r); !valid) return poison(valid.error_info());
+    open();
     write_result(writer_, r);
     ++count_;
     const auto* fatal = std::get_if<fatal_error>(&r);
@@ -587,26 +598,61 @@ class batch_response_builder {
   }
 
   // Closes the response with one result per transaction of the request; the
-  // bytes written, or result_count_mismatch if more results were added.
+  // bytes written. result_count_mismatch (and poisoned) if more results were
+  // added; the first error if the builder is poisoned. A second finish()
+  // writes nothing more.
   result<std::size_t> finish(std::size_t transactions_total) {
+    if (first_error_) return first_error_;
     if (closed_) return writer_.finish();
-    if (count_ > transactions_total) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "more results than transactions in the request");
-    }
+    if (count_ > transactions_total) return poison(errc::result_count_mismatch, "more results than transactions in the request");
+    open();
     for (; count_ < transactions_total; ++count_) write_result(writer_, not_attempted{});
+    close();
+    return writer_.finish();
+  }
+
+  // Starts a new response on the same writer (and policy), poisoned or not.
+  // Clear or replace the sink's bytes after reset() and before the next
+  // add(): a response still open is closed first, so the writer is balanced.
+  // A writer that has failed (status()) stays failed: use a new one.
+  void reset() noexcept {
+    if (opened_ && !closed_) close();
+    count_ = 0;
+    accepting_ = true;
+    opened_ = false;
+    closed_ = false;
+    first_error_ = {};
+  }
+
+ private:
+  // The envelope is written with the first result (or by finish()), so that
+  // a reset builder writes nothing before the caller has cleared the sink.
+  void open() {
+    if (opened_) return;
+    writer_.begin_object();
+    writer_.key("results");
+    writer_.begin_array();
+    opened_ = true;
+  }
+  void close() {
     writer_.end_array();
     writer_.end_object();
     closed_ = true;
     accepting_ = false;
-    return writer_.finish();
   }
+  error poison(error e) {
+    first_error_ = std::move(e);
+    return first_error_;
+  }
+  error poison(errc code, std::string_view why) { return poison(make_error(code, writer_.sink().size(), why)); }
 
- private:
   basic_json_writer<Sink>& writer_;
   on_fatal_policy policy_;
   std::size_t count_ = 0;
   bool accepting_ = true;
+  bool opened_ = false;
   bool closed_ = false;
+  error first_error_{};  // set once poisoned
 };
 
 }  // namespace pswire
