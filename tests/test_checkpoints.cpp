@@ -211,6 +211,42 @@ TEST_CASE("sync line rejections") {
         "!duplicate_key:checkpoint_complete.last_op_id");
 }
 
+TEST_CASE("write-checkpoint responses: 0 ..= 2^63-1; a negative id is refused (the core refuses it as a target)") {
+  checkpoint_decoder d;
+  auto error_of = [](const auto& r) { return "!" + test_support::error_name(r.error_info()) + ":" + std::string(r.error_info().path.view()); };
+  auto write_checkpoint = [&](std::string_view id) {
+    auto r = d.decode_write_checkpoint_response(R"({"data":{"write_checkpoint":")" + std::string(id) + R"("}})");
+    return r ? std::to_string(r->write_checkpoint) : error_of(r);
+  };
+  CHECK(write_checkpoint("0") == "0");
+  CHECK(write_checkpoint("44") == "44");
+  CHECK(write_checkpoint("9223372036854775807") == "9223372036854775807");
+  CHECK(write_checkpoint("-1") == "!number_out_of_range:data.write_checkpoint");
+  CHECK(write_checkpoint("-9223372036854775808") == "!number_out_of_range:data.write_checkpoint");
+  CHECK(write_checkpoint("-0") == "0");
+  // The PoC's checkpoint response carries a write checkpoint too.
+  auto custom = [&](std::string_view id) {
+    auto r = d.decode_custom_checkpoint_response(R"({"checkpoint":")" + std::string(id) + R"("})");
+    return r ? std::to_string(r->checkpoint) : error_of(r);
+  };
+  CHECK(custom("3") == "3");
+  CHECK(custom("-3") == "!number_out_of_range:checkpoint");
+  // A sync line's write_checkpoint is read as the core reads it: any i64.
+  auto line = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","write_checkpoint":"-1","buckets":[]}})");
+  REQUIRE(line);
+  CHECK(std::get<checkpoint_line>(*line).write_checkpoint == -1);
+}
+
+TEST_CASE("token_expires_in: the core's i32 field") {
+  CHECK(line_roundtrip(R"({"token_expires_in":2147483647})") == R"({"token_expires_in":2147483647})");
+  CHECK(line_roundtrip(R"({"token_expires_in":-2147483648})") == R"({"token_expires_in":-2147483648})");
+  CHECK(line_roundtrip(R"({"token_expires_in":0})") == R"({"token_expires_in":0})");
+  CHECK(line_roundtrip(R"({"token_expires_in":2147483648})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":-2147483649})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":9223372036854775807})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":1.5})") == "!wrong_type:token_expires_in");
+}
+
 TEST_CASE("shared rules: the service's max rule and the client's predicates") {
   CHECK(apply_checkpoint_request(std::nullopt, 42).action == checkpoint_request_action::insert);
   CHECK(apply_checkpoint_request(42, 43).stored == 43);

@@ -30,8 +30,9 @@ inline constexpr std::int64_t max_safe_json_integer = (std::int64_t{1} << 53) - 
 
 // Which values a checkpoint id field admits.
 enum class id_range : std::uint8_t {
-  any_int64,  // op ids and write checkpoints: the core parses them into i64
-  positive,   // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
+  any_int64,     // op ids and a sync line's write_checkpoint: the core parses them into i64, no sign check
+  non_negative,  // a write-checkpoint response: 0 ..= 2^63-1 (the core refuses a negative target)
+  positive,      // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
 };
 
 namespace detail {
@@ -58,6 +59,9 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
   const std::int64_t value = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
   if (range == id_range::positive && value < 1) {
     return make_error(errc::number_out_of_range, 0, "checkpoint_request_id must be between 1 and 9223372036854775807");
+  }
+  if (range == id_range::non_negative && value < 0) {
+    return make_error(errc::number_out_of_range, 0, "a write checkpoint is between 0 and 9223372036854775807");
   }
   return value;
 }
@@ -269,7 +273,7 @@ struct data_line {
   std::span<const oplog_entry> data;
 };
 struct token_expires_in_line {
-  std::int64_t seconds = 0;  // <= 0: expired
+  std::int32_t seconds = 0;  // <= 0: expired; the core's field is an i32
 };
 // A line type this codec does not know: reported, not an error (the core ignores them).
 struct unknown_line {
@@ -304,7 +308,7 @@ class checkpoint_decoder {
   }
 
   result<write_checkpoint_response> decode_write_checkpoint_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::any_int64);
+    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::non_negative);
     if (!id) return id.error_info();
     return write_checkpoint_response{*id};
   }
@@ -323,7 +327,7 @@ class checkpoint_decoder {
     custom_checkpoint_response out;
     static constexpr std::string_view names[] = {"checkpoint"};
     auto r = decode_object(json, names, {0}, [&](std::size_t, ondemand::value& v) -> result<void> {
-      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::any_int64));
+      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
@@ -526,7 +530,11 @@ class checkpoint_decoder {
     if (type == "token_expires_in") {
       auto seconds = reader_.read_int64(v);
       if (!seconds) return seconds.error_info();
-      return sync_line{token_expires_in_line{*seconds}};
+      // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
+      if (*seconds < std::numeric_limits<std::int32_t>::min() || *seconds > std::numeric_limits<std::int32_t>::max()) {
+        return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
+      }
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(*seconds)}};
     }
     if (type == "checkpoint" || type == "checkpoint_diff") {
       const bool diff = type == "checkpoint_diff";
