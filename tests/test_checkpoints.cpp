@@ -147,11 +147,35 @@ TEST_CASE("every sync line in the notes decodes (checkpoints.md 7.4-7.7)") {
 }
 
 TEST_CASE("sync lines re-encode in the service's member order") {
+  CHECK(line_roundtrip(R"({"checkpoint":{"write_checkpoint":null,"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":0,"count":1}]}})") ==
+        R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"count":1,"priority":0}]}})");
+  // priority is written as read: a 3 the service sent stays, an absent one stays absent.
   CHECK(line_roundtrip(R"({"checkpoint":{"write_checkpoint":null,"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":3,"count":1}]}})") ==
         R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"count":1,"priority":3}]}})");
+  CHECK(line_roundtrip(R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":null}]}})") ==
+        R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1}]}})");
   CHECK(line_roundtrip(R"({"data":{"bucket":"a","data":[{"checksum":-93886621,"op":"CLEAR","op_id":"2"}]}})") ==
         R"({"data":{"bucket":"a","data":[{"op_id":"2","op":"CLEAR","checksum":4201080675}]}})");
   CHECK(line_roundtrip(R"({"foo": {"x": [1]}})") == R"({"foo":{"x": [1]}})");  // unknown: reported, kept raw
+}
+
+// Issue 12: the canonical form wrote the default "priority":3 into every
+// bucket, so a line at the limits it met re-encoded into one they refuse.
+TEST_CASE("the canonical form of a sync line decodes under the limits its input met") {
+  const std::string_view line = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":0}]}})";
+  limits tight;
+  tight.max_elements = 2;  // the most members of any object in `line`
+  tight.max_message_bytes = line.size();
+  checkpoint_decoder d(tight);
+  auto decoded = d.decode_sync_line(line);
+  REQUIRE(decoded);
+  CHECK_FALSE(std::get<checkpoint_line>(*decoded).buckets[0].priority);
+  CHECK(std::get<checkpoint_line>(*decoded).buckets[0].effective_priority() == default_bucket_priority);
+  const std::string canonical = encode([&](json_writer& w) { write_sync_line(w, *decoded); });
+  CHECK(canonical == line);
+  auto again = d.decode_sync_line(canonical);
+  REQUIRE(again);
+  CHECK(std::get<checkpoint_line>(*again).buckets[0].effective_priority() == default_bucket_priority);
 }
 
 TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {

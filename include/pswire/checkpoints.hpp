@@ -219,12 +219,18 @@ struct service_error {
 // integral double (checkpoints.md 1.2). Arithmetic wraps mod 2^32.
 using checksum32 = std::uint32_t;
 
+// A bucket without `priority` has the fallback priority, 3.
+inline constexpr std::int32_t default_bucket_priority = 3;
+
 struct bucket_checksum {
   std::string_view bucket;
   checksum32 checksum = 0;
   std::optional<std::int64_t> count;
-  std::int32_t priority = 3;  // absent means 3, the fallback priority
+  // As read: absent (or null) means default_bucket_priority, and stays absent
+  // when re-encoded, so the canonical form needs no more than its input did.
+  std::optional<std::int32_t> priority;
   raw_value subscriptions;    // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  constexpr std::int32_t effective_priority() const noexcept { return priority.value_or(default_bucket_priority); }
   friend bool operator==(const bucket_checksum&, const bucket_checksum&) = default;
 };
 
@@ -680,8 +686,13 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
       w.key("count");
       w.int_value(*b.count);
     }
-    w.key("priority");
-    w.int_value(b.priority);
+    // Written as read: filling in the default would make the canonical form
+    // need more than its input (a member per bucket), and leaving out a 3
+    // that was sent would change the service's bytes.
+    if (b.priority) {
+      w.key("priority");
+      w.int_value(*b.priority);
+    }
     if (!b.subscriptions.empty()) {
       w.key("subscriptions");
       w.raw_value(b.subscriptions);
