@@ -3,6 +3,9 @@
 
 #include <pswire/checkpoints.hpp>
 
+#include <string>
+#include <type_traits>
+
 using namespace pswire;
 using test_support::encode;
 
@@ -52,11 +55,11 @@ TEST_CASE("a megabyte of digits costs one scan and is named") {
   limits lim;
   lim.max_number_chars = 2u << 20;
   checkpoint_decoder d(lim);
-  auto r = d.decode_checkpoint_request(R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}");
+  const std::string body = R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}";
+  auto r = d.decode_checkpoint_request(body);
   CHECK(r.code() == errc::number_out_of_range);
   checkpoint_decoder bounded;
-  CHECK(bounded.decode_checkpoint_request(R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}").code() ==
-        errc::number_too_long);
+  CHECK(bounded.decode_checkpoint_request(body).code() == errc::number_too_long);
   CHECK(*exact_id_value("9223372036854775808") == big_integer("9223372036854775808"));
 }
 
@@ -181,7 +184,8 @@ TEST_CASE("the canonical form of a sync line decodes under the limits its input 
 TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {
   checkpoint_decoder d;
   auto checksum_of = [&](std::string_view value) -> std::string {
-    auto r = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":)" + std::string(value) + "}]}}");
+    const std::string line = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":)" + std::string(value) + "}]}}";
+    auto r = d.decode_sync_line(line);
     if (!r) return test_support::error_name(r.error_info());
     return std::to_string(std::get<checkpoint_line>(*r).buckets[0].checksum);
   };
@@ -269,6 +273,33 @@ TEST_CASE("token_expires_in: the core's i32 field") {
   CHECK(line_roundtrip(R"({"token_expires_in":-2147483649})") == "!number_out_of_range:token_expires_in");
   CHECK(line_roundtrip(R"({"token_expires_in":9223372036854775807})") == "!number_out_of_range:token_expires_in");
   CHECK(line_roundtrip(R"({"token_expires_in":1.5})") == "!wrong_type:token_expires_in");
+}
+
+// Whether a decoding call compiles for an input of type Input (concepts, so
+// that a deleted overload makes them false instead of an error).
+template <class Input>
+concept decodes_sync_line = requires(checkpoint_decoder& d, Input&& in) { d.decode_sync_line(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_service_error = requires(checkpoint_decoder& d, Input&& in) { d.decode_service_error(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_checkpoint_request =
+    requires(checkpoint_decoder& d, Input&& in) { d.decode_checkpoint_request(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_custom_checkpoint_request =
+    requires(checkpoint_decoder& d, Input&& in) { d.decode_custom_checkpoint_request(std::forward<Input>(in)); };
+
+TEST_CASE("views over temporaries do not compile; id-only responses take any input") {
+  static_assert(!decodes_sync_line<std::string> && !decodes_service_error<std::string> &&
+                !decodes_checkpoint_request<std::string> && !decodes_custom_checkpoint_request<std::string>);
+  static_assert(decodes_sync_line<const std::string&> && decodes_service_error<std::string_view> &&
+                decodes_checkpoint_request<std::string&> && decodes_custom_checkpoint_request<const char*>);
+  static_assert(!std::is_assignable_v<decltype(service_error::description)&, std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(checkpoint_request::client_id), std::string&&>);
+  // The responses hold only an id, nothing that could dangle.
+  checkpoint_decoder d;
+  auto id = d.decode_write_checkpoint_response(std::string(R"({"data":{"write_checkpoint":"7"}})"));
+  REQUIRE(id);
+  CHECK(id->write_checkpoint == 7);
 }
 
 TEST_CASE("shared rules: the service's max rule and the client's predicates") {

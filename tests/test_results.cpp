@@ -5,6 +5,7 @@
 #include <pswire/results.hpp>
 
 #include <random>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -401,7 +402,8 @@ TEST_CASE("the client completes the contiguous accepted prefix (write-api.md 5.3
   constexpr std::string_view BAD = R"({"status":"fatal_error","requires_client_handling":"no","failed_operation":{"error_code":"X"}})";
   auto prefix = [&](std::initializer_list<std::string_view> results, std::size_t sent,
                     fatal_decision client_handled = fatal_decision::retain) {
-    auto response = decoder.decode_batch_response(batch_of(results));
+    const std::string json = batch_of(results);  // the results are views of it
+    auto response = decoder.decode_batch_response(json);
     REQUIRE(response);
     auto n = completable_prefix(response->results, sent, client_handled);
     return n ? std::to_string(*n) : failure(n.error_info());
@@ -427,7 +429,8 @@ TEST_CASE("the client completes the contiguous accepted prefix (write-api.md 5.3
   CHECK(*completable_prefix(poc->results, 1) == 0);
 
   // The hook sees which transaction failed, and how.
-  auto response = decoder.decode_batch_response(batch_of({{S, F_CLIENT}}));
+  const std::string json = batch_of({{S, F_CLIENT}});
+  auto response = decoder.decode_batch_response(json);
   REQUIRE(response);
   std::size_t asked_index = 99;
   std::string_view asked_code;
@@ -660,6 +663,30 @@ TEST_CASE("server: random add() sequences never misalign a result (property)") {
   }
   CHECK(finished > 500);  // both branches are exercised
   CHECK(refused > 500);
+}
+
+// Whether a decoding call compiles for an input of type Input (concepts, so
+// that a deleted overload makes them false instead of an error).
+template <class Input>
+concept decodes_batch_response = requires(result_decoder& d, Input&& in) { d.decode_batch_response(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_result = requires(result_decoder& d, Input&& in) { d.decode_result(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_message_response = requires(result_decoder& d, Input&& in) { d.decode_message_response(std::forward<Input>(in)); };
+
+TEST_CASE("views over temporaries do not compile (tests/compile_fail has the snippets)") {
+  // Results hold views of the input: a temporary std::string is refused.
+  static_assert(!decodes_batch_response<std::string> && !decodes_result<std::string> && !decodes_message_response<std::string>);
+  static_assert(decodes_batch_response<const std::string&> && decodes_result<std::string&> && decodes_message_response<const char*>);
+  static_assert(decodes_batch_response<std::string_view> && !decodes_result<simdjson::padded_string>);
+  // A result built in code borrows its text, and refuses a temporary.
+  static_assert(!std::is_assignable_v<decltype(fatal_error::message)&, std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(failed_operation::error_code), std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(unknown_status::status), std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(message_response::message), std::string&&>);
+  const std::string kept = "kept";
+  const retryable_error r{kept, std::nullopt};
+  CHECK(r.message->data() == kept.data());
 }
 
 TEST_CASE("server: a fixed buffer that is too small is reported") {

@@ -21,6 +21,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "core/limits.hpp"
 #include "core/raw_json.hpp"
 
@@ -28,23 +29,25 @@ namespace pswire {
 
 // ---- the results. Strings are unescaped views that live until the decoder's
 // next decode; raw views (details, unknown bodies) live as long as the input.
+// A result built in code borrows its text: borrowed_text refuses a temporary
+// std::string, whose bytes would be gone before add() writes them.
 
 struct success_result {
   static constexpr std::string_view status = "success";
-  std::optional<std::string_view> message{};  // the PoC's "Transaction completed"; the reference sends none
+  std::optional<borrowed_text> message{};  // the PoC's "Transaction completed"; the reference sends none
   friend bool operator==(const success_result&, const success_result&) = default;
 };
 
 struct retryable_error {
   static constexpr std::string_view status = "retryable_error";
-  std::optional<std::string_view> message{};
+  std::optional<borrowed_text> message{};
   std::optional<std::int64_t> retry_after_ms{};  // the spec sets no minimum: see retry_delay_ms()
   friend bool operator==(const retryable_error&, const retryable_error&) = default;
 };
 
 struct failed_operation {
-  std::string_view error_code{};                  // open-ended; error_codes:: has the standard ones
-  std::optional<std::string_view> message{};
+  borrowed_text error_code{};                     // open-ended; error_codes:: has the standard ones
+  std::optional<borrowed_text> message{};
   raw_value details{};                            // any JSON, byte for byte; empty() when absent
   std::optional<std::int64_t> operation_index{};  // zero-based; absent for transaction-level failures
   friend bool operator==(const failed_operation&, const failed_operation&) = default;
@@ -57,7 +60,7 @@ struct fatal_error {
   // PoC dialect's decoder stores nullopt when the member is absent, which
   // check_reference_rules refuses, so the client retains such a result.
   std::optional<bool> requires_client_handling = false;
-  std::optional<std::string_view> message{};
+  std::optional<borrowed_text> message{};
   failed_operation failed{};
   friend bool operator==(const fatal_error&, const fatal_error&) = default;
 };
@@ -70,7 +73,7 @@ struct not_attempted {
 // A status this codec does not know (the experimental dead_lettered, pending,
 // processing, or anything newer), kept whole so that it passes on unchanged.
 struct unknown_status {
-  std::string_view status{};
+  borrowed_text status{};
   raw_object body{};  // the whole result object
   friend bool operator==(const unknown_status&, const unknown_status&) = default;
 };
@@ -85,7 +88,7 @@ struct batch_response {
 };
 
 struct message_response {
-  std::string_view message{};
+  borrowed_text message{};
   friend bool operator==(const message_response&, const message_response&) = default;
 };
 
@@ -125,7 +128,8 @@ class result_decoder {
 
   // One TransactionResponse: the PoC's whole POST /api/data answer, or one
   // element of a batch response.
-  result<transaction_result> decode_result(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<transaction_result> decode_result(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                           result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -137,7 +141,8 @@ class result_decoder {
 
   // A TransactionBatchResponse. The call fails for the message as a whole
   // (syntax, limits, the envelope); a malformed result is an error in its slot.
-  result<batch_response> decode_batch_response(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<batch_response> decode_batch_response(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                               result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     results_.clear();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
@@ -165,7 +170,7 @@ class result_decoder {
   }
 
   // A MessageResponse {"message":"..."}.
-  result<message_response> decode_message_response(std::string_view json) {
+  result<message_response> decode_message_response(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -184,6 +189,12 @@ class result_decoder {
     if (auto done = reader_.finish(); !done) return done.error_info();
     return message_response{*message};
   }
+
+  // The results are views of the input: a temporary std::string would be
+  // gone before they are read.
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_result);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch_response);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_message_response);
 
   const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
 
@@ -209,7 +220,7 @@ class result_decoder {
     return {};
   }
 
-  result<void> read_text(ondemand::value& v, std::optional<std::string_view>& out, detail::result_problem& problem,
+  result<void> read_text(ondemand::value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
@@ -247,7 +258,7 @@ class result_decoder {
     if (*type != ondemand::json_type::object) {
       return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
     }
-    std::optional<std::string_view> error_code;
+    std::optional<borrowed_text> error_code;
     unsigned seen = 0;
     auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
       const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
@@ -316,7 +327,7 @@ class result_decoder {
       return invalid(problem, index);
     }
 
-    std::optional<std::string_view> status, message;
+    std::optional<borrowed_text> status, message;
     std::optional<bool> requires_client_handling;
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
@@ -388,7 +399,7 @@ void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
   w.string_value(status);
 }
 template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
   if (!v) return;
   w.key(key);
   w.string_value(*v);
