@@ -623,10 +623,11 @@ class batch_response_builder {
   }
 
   // Starts a new response on the same writer (and policy), poisoned or not.
-  // Clear or replace the sink's bytes after reset() and before the next
-  // add(): a response still open is closed first, so the writer is balanced.
-  // A writer that has failed (status()) stays failed: use a new one.
-  void reset() noexcept {
+  // Call reset() first, then clear or replace the sink's bytes: a response
+  // still open is closed first (its `]}` go to the old bytes), so that the
+  // writer is balanced again. A writer that has failed (status()) stays
+  // failed: use a new writer and builder.
+  void reset() {
     if (opened_ && !closed_) close();
     count_ = 0;
     accepting_ = true;
