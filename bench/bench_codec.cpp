@@ -179,7 +179,7 @@ std::uint64_t touch(const pswire::sync_line& line) {
   auto buckets = [](std::span<const pswire::bucket_checksum> list) {
     std::uint64_t sum = 0;
     for (const auto& b : list) {
-      sum += b.bucket.size() + b.checksum + touch(b.count) + static_cast<std::uint64_t>(b.priority) + b.subscriptions.text().size();
+      sum += b.bucket.size() + b.checksum + touch(b.count) + touch(b.priority) + b.subscriptions.text().size();
     }
     return sum;
   };

@@ -286,6 +286,12 @@ int apply_batch(database& db, const std::string& body, const char* response_path
   std::printf("server: batch of %zu transactions, %zu operations\n", batch->transactions.size(), operations);
 
   pswire::batch_response_builder builder(w, pswire::on_fatal_policy::stop);
+  // A refused result ends the response (the builder is poisoned and its
+  // bytes are no response): the server answers 500 and the client retries.
+  auto internal_error = [](std::string_view what) {
+    std::fprintf(stderr, "server: HTTP 500 %.*s\n", static_cast<int>(what.size()), what.data());
+    return 1;
+  };
   tally counts;
   for (std::size_t t = 0; t < batch->transactions.size() && builder.accepting(); ++t) {
     const pswire::crud_transaction& tx = batch->transactions[t];
@@ -297,16 +303,19 @@ int apply_batch(database& db, const std::string& body, const char* response_path
     }
     if (!failure) failure = db.exec("COMMIT");  // a failed commit has no operation_index
     if (!failure) {
-      (void)builder.add(pswire::success_result{});
+      if (auto added = builder.add(pswire::success_result{}); !added) return internal_error(example::describe(added.error_info()));
       ++counts.success;
       continue;
     }
-    (void)db.exec("ROLLBACK");
+    // A failed rollback leaves the connection in an unknown state: nothing after it can be trusted.
+    if (auto rollback = db.exec("ROLLBACK")) return internal_error(rollback->message);
     const pswire::classification c = pswire::classify({.number = failure->extended_code}, sqlite_rules::table);
     const long long tx_id = tx.transaction_id.value_or(-1);
     if (c.retryable) {
       std::printf("server: transaction %zu (tx_id %lld): %s -> retryable\n", t, tx_id, failure->message.c_str());
-      (void)builder.add(pswire::retryable_error{failure->message, 500});
+      if (auto added = builder.add(pswire::retryable_error{failure->message, 500}); !added) {
+        return internal_error(example::describe(added.error_info()));
+      }
       ++counts.retryable;
       continue;
     }
@@ -324,18 +333,12 @@ int apply_batch(database& db, const std::string& body, const char* response_path
                 std::string(c.error_code).c_str(), static_cast<long long>(index.value_or(-1)));
     auto added = builder.add(pswire::fatal_error{client_handles, failure->message,
                                                  {c.error_code, failure->message, pswire::raw_value(details), index}});
-    if (!added) {
-      std::fprintf(stderr, "server: %s\n", example::describe(added.error_info()).c_str());
-      return 1;
-    }
+    if (!added) return internal_error(example::describe(added.error_info()));
     ++counts.fatal;
   }
   const std::size_t answered = builder.results();
   auto written = builder.finish(batch->transactions.size());
-  if (!written) {
-    std::fprintf(stderr, "server: %s\n", example::describe(written.error_info()).c_str());
-    return 1;
-  }
+  if (!written) return internal_error(example::describe(written.error_info()));
   std::printf("server: results: %zu success, %zu fatal_error, %zu retryable_error, %zu not_attempted (%zu bytes)\n",
               counts.success, counts.fatal, counts.retryable, batch->transactions.size() - answered, *written);
   return example::write_file(response_path, response) ? 0 : 2;

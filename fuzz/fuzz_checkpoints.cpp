@@ -6,20 +6,21 @@
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static pswire::checkpoint_decoder d;
+  static pswire::checkpoint_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  using D = pswire::checkpoint_decoder;
   using W = pswire::json_writer;
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_checkpoint_request(in); },
                             [](W& w, const auto& m) { pswire::write_checkpoint_request(w, m); });
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_checkpoint_request_response(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_checkpoint_request_response(in); },
                             [](W& w, const auto& m) { pswire::write_checkpoint_request_response(w, m); });
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_write_checkpoint_response(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_write_checkpoint_response(in); },
                             [](W& w, const auto& m) { pswire::write_write_checkpoint_response(w, m); });
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_custom_checkpoint_request(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_custom_checkpoint_request(in); },
                             [](W& w, const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_custom_checkpoint_response(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_custom_checkpoint_response(in); },
                             [](W& w, const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
-  fuzz_support::check_codec(input, [](std::string_view in) { return d.decode_service_error(in); },
+  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_service_error(in); },
                             [](W& w, const auto& m) { pswire::write_service_error(w, m); });
   return 0;
 }

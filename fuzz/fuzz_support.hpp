@@ -5,7 +5,11 @@
 //      simdjson's DOM parser refuses big integers and nlohmann/json refuses
 //      1e400, both valid JSON that pswire passes through);
 //   2. the re-encoding is valid JSON by the same reference;
-//   3. decode(encode(x)) re-encodes to the same bytes (a fixed point).
+//   3. decode(encode(x)) re-encodes to the same bytes (a fixed point);
+//   4. under the tightest limits the input meets (measured by the same
+//      grammar), the input is still accepted and decodes to the same message,
+//      and its canonical re-encoding is accepted too and decodes back to it:
+//      a canonical form never needs more than its input did.
 // A violated property aborts, which libFuzzer and the replay runner report.
 #pragma once
 
@@ -15,7 +19,10 @@
 #include <string>
 #include <string_view>
 
+#include <algorithm>
+
 #include <pswire/core/json_writer.hpp>
+#include <pswire/core/limits.hpp>
 #include <simdjson.h>
 
 namespace fuzz_support {
@@ -25,11 +32,19 @@ namespace fuzz_support {
   std::abort();
 }
 
+// What a document needs of each pswire::limits field, counted as the limits
+// count: nesting from the root, elements of one container, bytes of one
+// string between its quotes (escapes included), characters of one number.
+struct document_needs {
+  std::size_t depth = 0, elements = 0, string_bytes = 0, number_chars = 0;
+};
+
 // A deliberately plain recursive-descent reading of RFC 8259 (inputs are
 // bounded by -max_len, so recursion depth is too).
 class reference_grammar {
  public:
   explicit reference_grammar(std::string_view text) : s_(text) {}
+  const document_needs& needs() const { return needs_; }
   bool document() {
     if (!simdjson::validate_utf8(s_.data(), s_.size())) return false;
     ws();
@@ -60,6 +75,12 @@ class reference_grammar {
     return i_ > start;
   }
   bool number() {
+    const std::size_t start = i_;
+    if (!number_token()) return false;
+    needs_.number_chars = std::max(needs_.number_chars, i_ - start);
+    return true;
+  }
+  bool number_token() {
     eat('-');
     if (eat('0')) {
     } else if (!digits()) {
@@ -84,13 +105,49 @@ class reference_grammar {
     }
     return true;
   }
-  bool string() {
+  void append_utf8(unsigned cp) {
+    if (cp < 0x80) {
+      text_ += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      text_ += static_cast<char>(0xC0 | cp >> 6);
+      text_ += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      text_ += static_cast<char>(0xE0 | cp >> 12);
+      text_ += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+      text_ += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      text_ += static_cast<char>(0xF0 | cp >> 18);
+      text_ += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+      text_ += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+      text_ += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  // A string value that holds a JSON document (a ps_crud row's `data`) is
+  // decoded with the same limits, so its needs count too.
+  void note_nested_document() {
+    const std::string text = std::move(text_);
+    reference_grammar nested(text);
+    if (!nested.document()) return;
+    needs_.depth = std::max(needs_.depth, nested.needs_.depth);
+    needs_.elements = std::max(needs_.elements, nested.needs_.elements);
+    needs_.string_bytes = std::max(needs_.string_bytes, nested.needs_.string_bytes);
+    needs_.number_chars = std::max(needs_.number_chars, nested.needs_.number_chars);
+  }
+  bool string(bool is_value) {
+    const std::size_t start = i_;
     if (!eat('"')) return false;
+    text_.clear();
     while (more()) {
       const char c = s_[i_];
-      if (c == '"') return ++i_, true;
+      if (c == '"') {
+        needs_.string_bytes = std::max(needs_.string_bytes, i_ - start - 1);
+        ++i_;
+        if (is_value) note_nested_document();
+        return true;
+      }
       if (static_cast<unsigned char>(c) < 0x20) return false;
       if (c != '\\') {
+        text_ += c;
         ++i_;
         continue;
       }
@@ -102,10 +159,14 @@ class reference_grammar {
         if (u >= 0xD800 && u <= 0xDBFF) {
           unsigned low = 0;
           if (!unit(low) || low < 0xDC00 || low > 0xDFFF) return false;
+          u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
         }
+        append_utf8(u);
         continue;
       }
-      if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos || e == '\0') return false;
+      const std::size_t escape = std::string_view("\"\\/bfnrt").find(e);
+      if (escape == std::string_view::npos || e == '\0') return false;
+      text_ += "\"\\/\b\f\n\r\t"[escape];
       i_ += 2;
     }
     return false;
@@ -115,28 +176,34 @@ class reference_grammar {
     switch (peek()) {
       case '{': {
         ++i_;
+        const depth_scope nested(*this);
         ws();
         if (eat('}')) return true;
+        std::size_t members = 0;
         do {
           ws();
-          if (!string()) return false;
+          if (!string(false)) return false;
           ws();
           if (!eat(':') || !value()) return false;
           ws();
+          needs_.elements = std::max(needs_.elements, ++members);
         } while (eat(','));
         return eat('}');
       }
       case '[': {
         ++i_;
+        const depth_scope nested(*this);
         ws();
         if (eat(']')) return true;
+        std::size_t elements = 0;
         do {
           if (!value()) return false;
           ws();
+          needs_.elements = std::max(needs_.elements, ++elements);
         } while (eat(','));
         return eat(']');
       }
-      case '"': return string();
+      case '"': return string(true);
       case 't': return literal("true");
       case 'f': return literal("false");
       case 'n': return literal("null");
@@ -144,31 +211,78 @@ class reference_grammar {
     }
   }
 
+  struct depth_scope {
+    explicit depth_scope(reference_grammar& g) : grammar(g) {
+      grammar.needs_.depth = std::max(grammar.needs_.depth, ++grammar.depth_);
+    }
+    ~depth_scope() { --grammar.depth_; }
+    depth_scope(const depth_scope&) = delete;
+    depth_scope& operator=(const depth_scope&) = delete;
+    reference_grammar& grammar;
+  };
+
   std::string_view s_;
   std::size_t i_ = 0;
+  std::size_t depth_ = 0;
+  std::string text_;  // the string being read, unescaped
+  document_needs needs_;
 };
 
 inline bool reference_accepts(std::string_view json) { return reference_grammar(json).document(); }
 
-// `encode(input, out)` decodes `input` and writes its canonical form into
-// `out`; it returns false when the input is rejected.
-template <class Encode>
-void check_round_trip(std::string_view input, Encode&& encode) {
+// The tightest limits `json` (valid JSON) meets, as far as a canonical form
+// can be held to them. Structure and strings: exactly what the input needs
+// (a canonical form drops members, whitespace and escapes; it never adds
+// any). Numbers are respelled: integer-valued numbers are written as plain
+// integers (1e9 becomes 1000000000) and checksums in one range, so their
+// length bound is at least the longest int64, 20 characters; a decimal id
+// in a string counts against max_number_chars too. For the same reason the
+// message size keeps its default: respelled numbers can make the canonical
+// form longer than its input (docs/checkpoints.md, "Canonical form").
+inline constexpr std::size_t longest_int64_chars = 20;  // -9223372036854775808
+
+inline pswire::limits tightest_limits(std::string_view json) {
+  reference_grammar grammar(json);
+  if (!grammar.document()) property_failed("measuring a document that is not JSON", json);
+  const document_needs& needs = grammar.needs();
+  pswire::limits lim;
+  lim.max_depth = needs.depth;
+  lim.max_elements = needs.elements;
+  lim.max_string_bytes = needs.string_bytes;
+  lim.max_number_chars = std::max({needs.number_chars, needs.string_bytes, longest_int64_chars});
+  return lim;
+}
+
+// `encode(decoder, input, out)` decodes `input` with `decoder` and writes
+// its canonical form into `out`; it returns false when the input is
+// rejected. `decoder` has the default limits; property 4 makes a Decoder
+// with the input's tightest limits.
+template <class Decoder, class Encode>
+void check_round_trip(std::string_view input, Decoder& decoder, Encode&& encode) {
   std::string first;
-  if (!encode(input, first)) return;
+  if (!encode(decoder, input, first)) return;
   if (!reference_accepts(input)) property_failed("accepted input is not valid JSON", input);
   if (!reference_accepts(first)) property_failed("encoder output is not valid JSON", first);
   std::string second;
-  if (!encode(first, second)) property_failed("re-encoded message does not decode", first);
+  if (!encode(decoder, first, second)) property_failed("re-encoded message does not decode", first);
   if (first != second) property_failed("encode(decode(encode(x))) differs from encode(x)", first + "\n" + second);
+  Decoder tight(tightest_limits(input));
+  std::string within;
+  if (!encode(tight, input, within)) property_failed("input refused under the limits it meets", input);
+  if (within != first) property_failed("the limits changed the decoded message", first + "\n" + within);
+  std::string canonical_within;
+  if (!encode(tight, first, canonical_within)) {
+    property_failed("canonical output refused under the limits its input met", std::string(input) + "\n" + first);
+  }
+  if (canonical_within != first) property_failed("canonical output decodes differently under the limits", first + "\n" + canonical_within);
 }
 
-// check_round_trip for a decoder call and a writer call: `decode(text)`
-// returns a pswire::result, `write(writer, value)` encodes it.
-template <class Decode, class Write>
-void check_codec(std::string_view input, Decode&& decode, Write&& write) {
-  check_round_trip(input, [&](std::string_view in, std::string& out) {
-    auto message = decode(in);
+// check_round_trip for a decoder call and a writer call: `decode(decoder,
+// text)` returns a pswire::result, `write(writer, value)` encodes it.
+template <class Decoder, class Decode, class Write>
+void check_codec(std::string_view input, Decoder& decoder, Decode&& decode, Write&& write) {
+  check_round_trip(input, decoder, [&](Decoder& d, std::string_view in, std::string& out) {
+    auto message = decode(d, in);
     if (!message) return false;
     pswire::json_writer w{pswire::string_sink(out)};
     write(w, *message);

@@ -3,6 +3,9 @@
 
 #include <pswire/checkpoints.hpp>
 
+#include <string>
+#include <type_traits>
+
 using namespace pswire;
 using test_support::encode;
 
@@ -52,11 +55,11 @@ TEST_CASE("a megabyte of digits costs one scan and is named") {
   limits lim;
   lim.max_number_chars = 2u << 20;
   checkpoint_decoder d(lim);
-  auto r = d.decode_checkpoint_request(R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}");
+  const std::string body = R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}";
+  auto r = d.decode_checkpoint_request(body);
   CHECK(r.code() == errc::number_out_of_range);
   checkpoint_decoder bounded;
-  CHECK(bounded.decode_checkpoint_request(R"({"client_id":"a","checkpoint_request_id":")" + digits + "\"}").code() ==
-        errc::number_too_long);
+  CHECK(bounded.decode_checkpoint_request(body).code() == errc::number_too_long);
   CHECK(*exact_id_value("9223372036854775808") == big_integer("9223372036854775808"));
 }
 
@@ -147,17 +150,42 @@ TEST_CASE("every sync line in the notes decodes (checkpoints.md 7.4-7.7)") {
 }
 
 TEST_CASE("sync lines re-encode in the service's member order") {
+  CHECK(line_roundtrip(R"({"checkpoint":{"write_checkpoint":null,"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":0,"count":1}]}})") ==
+        R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"count":1,"priority":0}]}})");
+  // priority is written as read: a 3 the service sent stays, an absent one stays absent.
   CHECK(line_roundtrip(R"({"checkpoint":{"write_checkpoint":null,"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":3,"count":1}]}})") ==
         R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"count":1,"priority":3}]}})");
+  CHECK(line_roundtrip(R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1,"priority":null}]}})") ==
+        R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":-1}]}})");
   CHECK(line_roundtrip(R"({"data":{"bucket":"a","data":[{"checksum":-93886621,"op":"CLEAR","op_id":"2"}]}})") ==
         R"({"data":{"bucket":"a","data":[{"op_id":"2","op":"CLEAR","checksum":4201080675}]}})");
   CHECK(line_roundtrip(R"({"foo": {"x": [1]}})") == R"({"foo":{"x": [1]}})");  // unknown: reported, kept raw
 }
 
+// Issue 12: the canonical form wrote the default "priority":3 into every
+// bucket, so a line at the limits it met re-encoded into one they refuse.
+TEST_CASE("the canonical form of a sync line decodes under the limits its input met") {
+  const std::string_view line = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":0}]}})";
+  limits tight;
+  tight.max_elements = 2;  // the most members of any object in `line`
+  tight.max_message_bytes = line.size();
+  checkpoint_decoder d(tight);
+  auto decoded = d.decode_sync_line(line);
+  REQUIRE(decoded);
+  CHECK_FALSE(std::get<checkpoint_line>(*decoded).buckets[0].priority);
+  CHECK(std::get<checkpoint_line>(*decoded).buckets[0].effective_priority() == default_bucket_priority);
+  const std::string canonical = encode([&](json_writer& w) { write_sync_line(w, *decoded); });
+  CHECK(canonical == line);
+  auto again = d.decode_sync_line(canonical);
+  REQUIRE(again);
+  CHECK(std::get<checkpoint_line>(*again).buckets[0].effective_priority() == default_bucket_priority);
+}
+
 TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {
   checkpoint_decoder d;
   auto checksum_of = [&](std::string_view value) -> std::string {
-    auto r = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":)" + std::string(value) + "}]}}");
+    const std::string line = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":)" + std::string(value) + "}]}}";
+    auto r = d.decode_sync_line(line);
     if (!r) return test_support::error_name(r.error_info());
     return std::to_string(std::get<checkpoint_line>(*r).buckets[0].checksum);
   };
@@ -209,6 +237,69 @@ TEST_CASE("sync line rejections") {
   CHECK(line_roundtrip(R"({"checkpoint_complete": {"last_op_id": "1"}} {})") == "!trailing_content:");
   CHECK(line_roundtrip(R"({"checkpoint_complete": {"last_op_id": "1", "last_op_id": "2"}})") ==
         "!duplicate_key:checkpoint_complete.last_op_id");
+}
+
+TEST_CASE("write-checkpoint responses: 0 ..= 2^63-1; a negative id is refused (the core refuses it as a target)") {
+  checkpoint_decoder d;
+  auto error_of = [](const auto& r) { return "!" + test_support::error_name(r.error_info()) + ":" + std::string(r.error_info().path.view()); };
+  auto write_checkpoint = [&](std::string_view id) {
+    auto r = d.decode_write_checkpoint_response(R"({"data":{"write_checkpoint":")" + std::string(id) + R"("}})");
+    return r ? std::to_string(r->write_checkpoint) : error_of(r);
+  };
+  CHECK(write_checkpoint("0") == "0");
+  CHECK(write_checkpoint("44") == "44");
+  CHECK(write_checkpoint("9223372036854775807") == "9223372036854775807");
+  CHECK(write_checkpoint("-1") == "!number_out_of_range:data.write_checkpoint");
+  CHECK(write_checkpoint("-9223372036854775808") == "!number_out_of_range:data.write_checkpoint");
+  CHECK(write_checkpoint("-0") == "0");
+  // The PoC's checkpoint response carries a write checkpoint too.
+  auto custom = [&](std::string_view id) {
+    auto r = d.decode_custom_checkpoint_response(R"({"checkpoint":")" + std::string(id) + R"("})");
+    return r ? std::to_string(r->checkpoint) : error_of(r);
+  };
+  CHECK(custom("3") == "3");
+  CHECK(custom("-3") == "!number_out_of_range:checkpoint");
+  // A sync line's write_checkpoint is read as the core reads it: any i64.
+  auto line = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","write_checkpoint":"-1","buckets":[]}})");
+  REQUIRE(line);
+  CHECK(std::get<checkpoint_line>(*line).write_checkpoint == -1);
+}
+
+TEST_CASE("token_expires_in: the core's i32 field") {
+  CHECK(line_roundtrip(R"({"token_expires_in":2147483647})") == R"({"token_expires_in":2147483647})");
+  CHECK(line_roundtrip(R"({"token_expires_in":-2147483648})") == R"({"token_expires_in":-2147483648})");
+  CHECK(line_roundtrip(R"({"token_expires_in":0})") == R"({"token_expires_in":0})");
+  CHECK(line_roundtrip(R"({"token_expires_in":2147483648})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":-2147483649})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":9223372036854775807})") == "!number_out_of_range:token_expires_in");
+  CHECK(line_roundtrip(R"({"token_expires_in":1.5})") == "!wrong_type:token_expires_in");
+}
+
+// Whether a decoding call compiles for an input of type Input (concepts, so
+// that a deleted overload makes them false instead of an error).
+template <class Input>
+concept decodes_sync_line = requires(checkpoint_decoder& d, Input&& in) { d.decode_sync_line(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_service_error = requires(checkpoint_decoder& d, Input&& in) { d.decode_service_error(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_checkpoint_request =
+    requires(checkpoint_decoder& d, Input&& in) { d.decode_checkpoint_request(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_custom_checkpoint_request =
+    requires(checkpoint_decoder& d, Input&& in) { d.decode_custom_checkpoint_request(std::forward<Input>(in)); };
+
+TEST_CASE("views over temporaries do not compile; id-only responses take any input") {
+  static_assert(!decodes_sync_line<std::string> && !decodes_service_error<std::string> &&
+                !decodes_checkpoint_request<std::string> && !decodes_custom_checkpoint_request<std::string>);
+  static_assert(decodes_sync_line<const std::string&> && decodes_service_error<std::string_view> &&
+                decodes_checkpoint_request<std::string&> && decodes_custom_checkpoint_request<const char*>);
+  static_assert(!std::is_assignable_v<decltype(service_error::description)&, std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(checkpoint_request::client_id), std::string&&>);
+  // The responses hold only an id, nothing that could dangle.
+  checkpoint_decoder d;
+  auto id = d.decode_write_checkpoint_response(std::string(R"({"data":{"write_checkpoint":"7"}})"));
+  REQUIRE(id);
+  CHECK(id->write_checkpoint == 7);
 }
 
 TEST_CASE("shared rules: the service's max rule and the client's predicates") {

@@ -239,3 +239,12 @@ TEST_CASE("classification runs at compile time") {
   static_assert(classify_mongo(121, {}) == classification::fatal(error_codes::document_validation_failure));
   CHECK(true);
 }
+
+// The label rule once used std::ranges::any_of, which libc++ 14 lacks: this
+// case did not compile with clang 14 -stdlib=libc++.
+TEST_CASE("label rules run at compile time, also with libc++ 14") {
+  static constexpr std::string_view labels[] = {"NoWritesPerformed", "RetryableWriteError"};
+  static_assert(classify_mongo(11000, labels).retryable);
+  static_assert(!rules::label_is("ResetPool", rules::retryable).matches(database_error{.labels = labels}));
+  CHECK(classify_mongo(11000, labels) == classification::retry());
+}

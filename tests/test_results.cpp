@@ -4,6 +4,9 @@
 
 #include <pswire/results.hpp>
 
+#include <random>
+#include <type_traits>
+#include <string>
 #include <vector>
 
 using namespace pswire;
@@ -380,8 +383,8 @@ TEST_CASE("the reference client's rules refuse what decodes but cannot be acted 
   CHECK(check_reference_rules(not_attempted{}));
   CHECK(check_reference_rules(retryable_error{}));
   CHECK(check_reference_rules(fatal_error{true, std::nullopt, {"X", std::nullopt, {}, 0}}));
-  CHECK(failure(check_reference_rules(fatal_error{.failed = {.error_code = "X"}}).error_info()) ==
-        "!malformed_result:requires_client_handling");
+  CHECK(failure(check_reference_rules(fatal_error{.requires_client_handling = std::nullopt, .failed = {.error_code = "X"}})
+                    .error_info()) == "!malformed_result:requires_client_handling");
   CHECK(failure(check_reference_rules(fatal_error{false, std::nullopt, {"X", std::nullopt, {}, -1}}).error_info()) ==
         "!malformed_result:failed_operation.operation_index");
   CHECK(failure(check_reference_rules(unknown_status{"dead_lettered", raw_object(R"({"status":"dead_lettered"})")}).error_info()) ==
@@ -399,7 +402,8 @@ TEST_CASE("the client completes the contiguous accepted prefix (write-api.md 5.3
   constexpr std::string_view BAD = R"({"status":"fatal_error","requires_client_handling":"no","failed_operation":{"error_code":"X"}})";
   auto prefix = [&](std::initializer_list<std::string_view> results, std::size_t sent,
                     fatal_decision client_handled = fatal_decision::retain) {
-    auto response = decoder.decode_batch_response(batch_of(results));
+    const std::string json = batch_of(results);  // the results are views of it
+    auto response = decoder.decode_batch_response(json);
     REQUIRE(response);
     auto n = completable_prefix(response->results, sent, client_handled);
     return n ? std::to_string(*n) : failure(n.error_info());
@@ -425,7 +429,8 @@ TEST_CASE("the client completes the contiguous accepted prefix (write-api.md 5.3
   CHECK(*completable_prefix(poc->results, 1) == 0);
 
   // The hook sees which transaction failed, and how.
-  auto response = decoder.decode_batch_response(batch_of({{S, F_CLIENT}}));
+  const std::string json = batch_of({{S, F_CLIENT}});
+  auto response = decoder.decode_batch_response(json);
   REQUIRE(response);
   std::size_t asked_index = 99;
   std::string_view asked_code;
@@ -486,20 +491,76 @@ TEST_CASE("server: the reference batch loop (fatal-routing.test.ts)") {
   CHECK(statuses(apply(on_fatal_policy::skip, {not_null, success_result{}})) == "fatal_error,success");
 }
 
-TEST_CASE("server: the builder refuses what the reference client would refuse, and miscounts") {
+TEST_CASE("server: a refused result poisons the builder, so no later result shifts a slot (issue 12)") {
   std::string out;
   json_writer w{string_sink(out)};
   batch_response_builder builder(w);
-  CHECK(builder.add(fatal_error{.failed = {.error_code = "X"}}).code() == errc::malformed_result);
-  CHECK(builder.add(unknown_status{"dead_lettered", raw_object(R"({"status":"dead_lettered"})")}).code() == errc::malformed_result);
-  CHECK(builder.accepting());
-  REQUIRE(builder.add(retryable_error{"later", 500}));
+  REQUIRE(builder.add(success_result{}));
+  const fatal_error unrouted{.requires_client_handling = std::nullopt, .failed = {.error_code = error_codes::not_null_violation}};
+  const auto refused = builder.add(unrouted);
+  CHECK(refused.code() == errc::malformed_result);
+  CHECK(refused.error_info().path.view() == "requires_client_handling");
   CHECK_FALSE(builder.accepting());
   const auto written = out.size();
-  CHECK(builder.add(success_result{}).code() == errc::result_count_mismatch);
-  CHECK(out.size() == written);  // nothing written
+  // Before the fix this add() succeeded and finish(3) answered success, success, not_attempted.
+  CHECK(builder.add(success_result{}).code() == errc::malformed_result);  // the first error, again
+  CHECK(builder.finish(3).code() == errc::malformed_result);
+  CHECK(builder.finish(3).code() == errc::malformed_result);
+  CHECK(out.size() == written);  // nothing written after the refusal
   CHECK(builder.results() == 1);
-  CHECK(builder.finish(0).code() == errc::result_count_mismatch);
+  result_decoder decoder;
+  CHECK_FALSE(decoder.decode_batch_response(out));  // the sink's bytes are not a response
+
+  // reset() starts a new response on the same writer.
+  builder.reset();
+  CHECK(builder.accepting());
+  out.clear();
+  REQUIRE(builder.add(success_result{}));
+  REQUIRE(builder.add(fatal_error{.message = "m", .failed = {.error_code = error_codes::not_null_violation}}));
+  REQUIRE(builder.finish(3));
+  CHECK(out ==
+        R"({"results":[{"status":"success"},{"status":"fatal_error","requires_client_handling":false,"message":"m","failed_operation":{"error_code":"NOT_NULL_VIOLATION"}},{"status":"not_attempted"}]})");
+  // And after a finished response, too.
+  builder.reset();
+  out.clear();
+  REQUIRE(builder.finish(1));
+  CHECK(out == R"({"results":[{"status":"not_attempted"}]})");
+}
+
+TEST_CASE("server: a fatal result built in code defaults like the reference hook (requires_client_handling: false)") {
+  const fatal_error built{.message = "m", .failed = {.error_code = error_codes::not_null_violation}};
+  CHECK(built.requires_client_handling == false);
+  CHECK(check_reference_rules(built));
+  // The PoC dialect still leaves it unset when absent, and the client retains such a result.
+  result_decoder decoder;
+  auto poc = decoder.decode_result(R"({"status":"fatal_error","failed_operation":{"error_code":"E"}})", result_dialect::poc);
+  REQUIRE(poc);
+  CHECK_FALSE(std::get<fatal_error>(*poc).requires_client_handling.has_value());
+  CHECK(check_reference_rules(*poc).code() == errc::malformed_result);
+  CHECK(*completable_prefix(std::span(&poc, 1), 1) == 0);
+}
+
+TEST_CASE("server: the builder refuses what the reference client would refuse, and miscounts") {
+  auto refused_first = [](const transaction_result& r) {
+    std::string out;
+    json_writer w{string_sink(out)};
+    batch_response_builder builder(w);
+    const auto added = builder.add(r);
+    CHECK_FALSE(builder.accepting());
+    CHECK(builder.finish(1).code() == added.code());
+    CHECK(out.empty());
+    return added.code();
+  };
+  CHECK(refused_first(fatal_error{.requires_client_handling = std::nullopt, .failed = {.error_code = "X"}}) ==
+        errc::malformed_result);
+  CHECK(refused_first(unknown_status{"dead_lettered", raw_object(R"({"status":"dead_lettered"})")}) == errc::malformed_result);
+  CHECK(refused_first(fatal_error{.failed = {.error_code = "X", .operation_index = -1}}) == errc::malformed_result);
+
+  std::string out;
+  json_writer w{string_sink(out)};
+  batch_response_builder builder(w);
+  REQUIRE(builder.add(retryable_error{"later", 500}));
+  CHECK_FALSE(builder.accepting());
   auto size = builder.finish(2);
   REQUIRE(size);
   CHECK(*builder.finish(2) == *size);  // closing twice writes nothing more
@@ -511,6 +572,121 @@ TEST_CASE("server: the builder refuses what the reference client would refuse, a
   REQUIRE(response);
   CHECK(*completable_prefix(response->results, 2) == 0);
   CHECK(retry_delay_ms(std::get<retryable_error>(*response->results[0])) == 500);
+
+  // An add() after the batch ended is refused, and poisons too.
+  builder.reset();
+  out.clear();
+  REQUIRE(builder.add(retryable_error{}));
+  const auto written = out.size();
+  CHECK(builder.add(success_result{}).code() == errc::result_count_mismatch);
+  CHECK(out.size() == written);
+  CHECK(builder.finish(2).code() == errc::result_count_mismatch);
+  // More results than transactions.
+  builder.reset();
+  out.clear();
+  REQUIRE(builder.add(success_result{}));
+  REQUIRE(builder.add(success_result{}));
+  CHECK(builder.finish(1).code() == errc::result_count_mismatch);
+  CHECK(builder.finish(2).code() == errc::result_count_mismatch);  // poisoned: the count no longer matters
+}
+
+// The property behind the poisoning: whatever the server adds, refused
+// results and adds after the end included, a response that finish() accepts
+// holds, in slot i, the result of transaction i (or not_attempted after the
+// batch ended); and once anything was refused, finish() fails.
+TEST_CASE("server: random add() sequences never misalign a result (property)") {
+  std::mt19937 random(12);  // fixed seed: the same sequences on every run
+  std::vector<std::string> labels;
+  for (int i = 0; i < 12; ++i) labels.push_back("transaction " + std::to_string(i));
+  enum outcome_kind : unsigned { success, retryable, fatal_handled, fatal_client, fatal_unrouted, fatal_bad_index, not_tried,
+                                 unknown, kind_count };
+  auto make = [&](unsigned kind, std::size_t tx) -> transaction_result {
+    const borrowed_text label = labels[tx];
+    switch (kind) {
+      case success: return success_result{label};
+      case retryable: return retryable_error{label, static_cast<std::int64_t>(tx)};
+      case fatal_handled: return fatal_error{false, label, {"E", label, {}, 0}};
+      case fatal_client: return fatal_error{true, label, {"E", std::nullopt, {}, std::nullopt}};
+      case fatal_unrouted: return fatal_error{std::nullopt, label, {"E", std::nullopt, {}, std::nullopt}};
+      case fatal_bad_index: return fatal_error{false, label, {"E", std::nullopt, {}, -1}};
+      case not_tried: return not_attempted{};
+      default: return unknown_status{"pending", raw_object(R"({"status":"pending"})")};
+    }
+  };
+  const auto refusable = [](unsigned kind) { return kind == fatal_unrouted || kind == fatal_bad_index || kind == unknown; };
+  result_decoder decoder;
+  std::size_t finished = 0, refused = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    CAPTURE(trial);
+    const auto policy = random() % 2 == 0 ? on_fatal_policy::stop : on_fatal_policy::skip;
+    const std::size_t transactions = random() % 9;
+    const std::size_t adds = random() % (transactions + 3);
+    const bool stop_when_told = random() % 2 == 0;  // a correct server loop, or one that keeps adding
+    std::string out;
+    json_writer w{string_sink(out)};
+    batch_response_builder builder(w, policy);
+    // The model: what each slot must hold.
+    std::vector<transaction_result> expected;
+    bool model_accepting = true, model_refused = false;
+    for (std::size_t tx = 0; tx < adds; ++tx) {
+      CHECK(builder.accepting() == (model_accepting && !model_refused));
+      if (stop_when_told && !builder.accepting()) break;
+      const unsigned kind = static_cast<unsigned>(random() % kind_count);
+      const transaction_result r = make(kind, tx);
+      const auto added = builder.add(r);
+      const bool should_refuse = model_refused || !model_accepting || refusable(kind);
+      CHECK(added.has_value() == !should_refuse);
+      if (should_refuse) {
+        model_refused = true;
+        continue;
+      }
+      expected.push_back(r);
+      model_accepting = kind == success || (kind == fatal_handled && policy == on_fatal_policy::skip);
+    }
+    const auto size = builder.finish(transactions);
+    if (model_refused || expected.size() > transactions) {
+      CHECK_FALSE(size);
+      ++refused;
+      continue;
+    }
+    REQUIRE(size);
+    ++finished;
+    while (expected.size() < transactions) expected.emplace_back(not_attempted{});
+    auto response = decoder.decode_batch_response(out);
+    REQUIRE(response);
+    REQUIRE(response->results.size() == transactions);
+    for (std::size_t i = 0; i < transactions; ++i) {
+      CAPTURE(i);
+      REQUIRE(response->results[i]);
+      CHECK(*response->results[i] == expected[i]);
+    }
+  }
+  CHECK(finished > 500);  // both branches are exercised
+  CHECK(refused > 500);
+}
+
+// Whether a decoding call compiles for an input of type Input (concepts, so
+// that a deleted overload makes them false instead of an error).
+template <class Input>
+concept decodes_batch_response = requires(result_decoder& d, Input&& in) { d.decode_batch_response(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_result = requires(result_decoder& d, Input&& in) { d.decode_result(std::forward<Input>(in)); };
+template <class Input>
+concept decodes_message_response = requires(result_decoder& d, Input&& in) { d.decode_message_response(std::forward<Input>(in)); };
+
+TEST_CASE("views over temporaries do not compile (tests/compile_fail has the snippets)") {
+  // Results hold views of the input: a temporary std::string is refused.
+  static_assert(!decodes_batch_response<std::string> && !decodes_result<std::string> && !decodes_message_response<std::string>);
+  static_assert(decodes_batch_response<const std::string&> && decodes_result<std::string&> && decodes_message_response<const char*>);
+  static_assert(decodes_batch_response<std::string_view> && !decodes_result<simdjson::padded_string>);
+  // A result built in code borrows its text, and refuses a temporary.
+  static_assert(!std::is_assignable_v<decltype(fatal_error::message)&, std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(failed_operation::error_code), std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(unknown_status::status), std::string&&>);
+  static_assert(!std::is_constructible_v<decltype(message_response::message), std::string&&>);
+  const std::string kept = "kept";
+  const retryable_error r{kept, std::nullopt};
+  CHECK(r.message->data() == kept.data());
 }
 
 TEST_CASE("server: a fixed buffer that is too small is reported") {

@@ -21,6 +21,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "core/raw_json.hpp"
 
 namespace pswire {
@@ -30,8 +31,9 @@ inline constexpr std::int64_t max_safe_json_integer = (std::int64_t{1} << 53) - 
 
 // Which values a checkpoint id field admits.
 enum class id_range : std::uint8_t {
-  any_int64,  // op ids and write checkpoints: the core parses them into i64
-  positive,   // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
+  any_int64,     // op ids and a sync line's write_checkpoint: the core parses them into i64, no sign check
+  non_negative,  // a write-checkpoint response: 0 ..= 2^63-1 (the core refuses a negative target)
+  positive,      // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
 };
 
 namespace detail {
@@ -58,6 +60,9 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
   const std::int64_t value = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
   if (range == id_range::positive && value < 1) {
     return make_error(errc::number_out_of_range, 0, "checkpoint_request_id must be between 1 and 9223372036854775807");
+  }
+  if (range == id_range::non_negative && value < 0) {
+    return make_error(errc::number_out_of_range, 0, "a write checkpoint is between 0 and 9223372036854775807");
   }
   return value;
 }
@@ -171,9 +176,13 @@ inline result<std::int64_t> read_data_envelope_id(json_reader& reader, std::stri
 
 // ---------------------------------------------------------------- HTTP bodies
 
+// Strings in these messages are views: of the decoder (unescaped) or of the
+// input when decoded, and borrowed when built in code (borrowed_text refuses a
+// temporary std::string).
+
 // POST /sync/checkpoint-request body. client_id is the database client id (a string).
 struct checkpoint_request {
-  std::string_view client_id;
+  borrowed_text client_id{};
   std::int64_t checkpoint_request_id = 1;
   friend bool operator==(const checkpoint_request&, const checkpoint_request&) = default;
 };
@@ -189,8 +198,8 @@ struct write_checkpoint_response {
 };
 // PoC PUT /api/data/checkpoint body and response.
 struct custom_checkpoint_request {
-  std::string_view user_id;
-  std::string_view client_id;
+  borrowed_text user_id{};
+  borrowed_text client_id{};
   friend bool operator==(const custom_checkpoint_request&, const custom_checkpoint_request&) = default;
 };
 struct custom_checkpoint_response {
@@ -199,11 +208,11 @@ struct custom_checkpoint_response {
 };
 // The service's error envelope {"error": ErrorData}.
 struct service_error {
-  std::string_view code;  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
-  std::optional<std::string_view> description;
-  std::optional<std::int64_t> status;  // HTTP status
-  std::optional<std::string_view> name, severity, origin, trace_id, stack;
-  raw_value details;  // any JSON (a string holding a JSON array for validation errors); empty if absent
+  borrowed_text code{};  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
+  std::optional<borrowed_text> description{};
+  std::optional<std::int64_t> status{};  // HTTP status
+  std::optional<borrowed_text> name{}, severity{}, origin{}, trace_id{}, stack{};
+  raw_value details{};  // any JSON (a string holding a JSON array for validation errors); empty if absent
   bool is_validation_error() const noexcept { return code == "PSYNC_S2001"; }
   bool is_authentication_error() const noexcept { return code == "PSYNC_S2106"; }
   friend bool operator==(const service_error&, const service_error&) = default;
@@ -215,32 +224,38 @@ struct service_error {
 // integral double (checkpoints.md 1.2). Arithmetic wraps mod 2^32.
 using checksum32 = std::uint32_t;
 
+// A bucket without `priority` has the fallback priority, 3.
+inline constexpr std::int32_t default_bucket_priority = 3;
+
 struct bucket_checksum {
-  std::string_view bucket;
+  borrowed_text bucket{};
   checksum32 checksum = 0;
-  std::optional<std::int64_t> count;
-  std::int32_t priority = 3;  // absent means 3, the fallback priority
-  raw_value subscriptions;    // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  std::optional<std::int64_t> count{};
+  // As read: absent (or null) means default_bucket_priority, and stays absent
+  // when re-encoded, so the canonical form needs no more than its input did.
+  std::optional<std::int32_t> priority{};
+  raw_value subscriptions{};  // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  constexpr std::int32_t effective_priority() const noexcept { return priority.value_or(default_bucket_priority); }
   friend bool operator==(const bucket_checksum&, const bucket_checksum&) = default;
 };
 
 struct checkpoint_line {
   std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint;  // absent or null: none
-  std::span<const bucket_checksum> buckets;
-  raw_value streams;  // kept raw; empty if absent
+  std::optional<std::int64_t> write_checkpoint{};  // absent or null: none
+  std::span<const bucket_checksum> buckets{};
+  raw_value streams{};  // kept raw; empty if absent
 };
 struct checkpoint_diff_line {
   std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint;  // replaces the previous one; absent clears it
-  std::span<const bucket_checksum> updated_buckets;
-  std::span<const std::string_view> removed_buckets;
+  std::optional<std::int64_t> write_checkpoint{};  // replaces the previous one; absent clears it
+  std::span<const bucket_checksum> updated_buckets{};
+  std::span<const std::string_view> removed_buckets{};
 };
 struct checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id;  // the service always sends it; the core ignores it
+  std::optional<std::int64_t> last_op_id{};  // the service always sends it; the core ignores it
 };
 struct partial_checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id;
+  std::optional<std::int64_t> last_op_id{};
   std::int32_t priority = 0;
 };
 
@@ -258,23 +273,23 @@ constexpr std::string_view to_string(oplog_op op) noexcept {
 struct oplog_entry {
   std::int64_t op_id = 0;
   oplog_op op = oplog_op::put;
-  std::optional<std::string_view> object_type, object_id, subkey;
-  raw_value data;  // raw_data mode: a string holding the row JSON; legacy mode: an object; empty if absent or null
+  std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
+  raw_value data{};  // raw_data mode: a string holding the row JSON; legacy mode: an object; empty if absent or null
   checksum32 checksum = 0;
 };
 struct data_line {
-  std::string_view bucket;
-  std::optional<std::int64_t> after, next_after;  // ignored by the core; null allowed
-  std::optional<bool> has_more;
-  std::span<const oplog_entry> data;
+  borrowed_text bucket{};
+  std::optional<std::int64_t> after{}, next_after{};  // ignored by the core; null allowed
+  std::optional<bool> has_more{};
+  std::span<const oplog_entry> data{};
 };
 struct token_expires_in_line {
-  std::int64_t seconds = 0;  // <= 0: expired
+  std::int32_t seconds = 0;  // <= 0: expired; the core's field is an i32
 };
 // A line type this codec does not know: reported, not an error (the core ignores them).
 struct unknown_line {
-  std::string_view type;
-  raw_value value;
+  borrowed_text type{};
+  raw_value value{};
 };
 
 using sync_line = std::variant<checkpoint_line, checkpoint_diff_line, checkpoint_complete_line,
@@ -286,7 +301,7 @@ class checkpoint_decoder {
  public:
   explicit checkpoint_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  result<checkpoint_request> decode_checkpoint_request(std::string_view json) {
+  result<checkpoint_request> decode_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     checkpoint_request out;
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
     auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
@@ -304,12 +319,12 @@ class checkpoint_decoder {
   }
 
   result<write_checkpoint_response> decode_write_checkpoint_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::any_int64);
+    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::non_negative);
     if (!id) return id.error_info();
     return write_checkpoint_response{*id};
   }
 
-  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json) {
+  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     custom_checkpoint_request out;
     static constexpr std::string_view names[] = {"user_id", "client_id"};
     auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
@@ -323,13 +338,13 @@ class checkpoint_decoder {
     custom_checkpoint_response out;
     static constexpr std::string_view names[] = {"checkpoint"};
     auto r = decode_object(json, names, {0}, [&](std::size_t, ondemand::value& v) -> result<void> {
-      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::any_int64));
+      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
   }
 
-  result<service_error> decode_service_error(std::string_view json) {
+  result<service_error> decode_service_error(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     service_error out;
     static constexpr std::string_view envelope[] = {"error"};
     static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
@@ -343,7 +358,7 @@ class checkpoint_decoder {
           case 2: return assign(out.status, reader_.read_int64(v));
           case 8: return assign(out.details, reader_.read_raw(v));
           default: {
-            std::optional<std::string_view>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
+            std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
                                                        &out.origin, &out.trace_id, &out.stack};
             return assign(*text[i], reader_.read_string(v));
           }
@@ -357,7 +372,7 @@ class checkpoint_decoder {
   }
 
   // One line of the sync stream (NDJSON). Spans in the result live until the next decode.
-  result<sync_line> decode_sync_line(std::string_view json) {
+  result<sync_line> decode_sync_line(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     buckets_.clear();
     removed_.clear();
     oplog_.clear();
@@ -380,6 +395,14 @@ class checkpoint_decoder {
     link(*line);
     return *line;
   }
+
+  // These messages hold views of the input: a temporary std::string would be
+  // gone before they are read. (The three responses hold only ids, so a
+  // temporary is safe there.)
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_checkpoint_request);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_custom_checkpoint_request);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_service_error);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line);
 
  private:
   template <class T, class R>
@@ -499,7 +522,7 @@ class checkpoint_decoder {
           case 4: {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            std::optional<std::string_view>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
+            std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
             return assign(field, reader_.read_string(m));
           }
           case 5: {
@@ -526,7 +549,11 @@ class checkpoint_decoder {
     if (type == "token_expires_in") {
       auto seconds = reader_.read_int64(v);
       if (!seconds) return seconds.error_info();
-      return sync_line{token_expires_in_line{*seconds}};
+      // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
+      if (*seconds < std::numeric_limits<std::int32_t>::min() || *seconds > std::numeric_limits<std::int32_t>::max()) {
+        return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
+      }
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(*seconds)}};
     }
     if (type == "checkpoint" || type == "checkpoint_diff") {
       const bool diff = type == "checkpoint_diff";
@@ -653,7 +680,7 @@ void write_data_envelope_id(basic_json_writer<Sink>& w, std::string_view name, s
   w.end_object();
 }
 template <class Sink>
-void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
   if (v) {
     w.key(key);
     w.string_value(*v);
@@ -672,8 +699,13 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
       w.key("count");
       w.int_value(*b.count);
     }
-    w.key("priority");
-    w.int_value(b.priority);
+    // Written as read: filling in the default would make the canonical form
+    // need more than its input (a member per bucket), and leaving out a 3
+    // that was sent would change the service's bytes.
+    if (b.priority) {
+      w.key("priority");
+      w.int_value(*b.priority);
+    }
     if (!b.subscriptions.empty()) {
       w.key("subscriptions");
       w.raw_value(b.subscriptions);
@@ -721,7 +753,7 @@ void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_c
 // ErrorData members in the service's declaration order, absent ones omitted.
 template <class Sink>
 void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](std::string_view key, const std::optional<std::string_view>& v) { detail::write_optional_string(w, key, v); };
+  auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
   w.begin_object();
   w.key("error");
   w.begin_object();
@@ -812,7 +844,7 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
             optional_id("op_id", e.op_id);
             w.key("op");
             w.string_value(to_string(e.op));
-            auto text = [&](std::string_view key, const std::optional<std::string_view>& v) {
+            auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) {
               detail::write_optional_string(w, key, v);
             };
             text("object_type", e.object_type);

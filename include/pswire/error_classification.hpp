@@ -72,7 +72,8 @@ struct classification_rule {
       case error_field::code: return matches_text(e.code);
       case error_field::label:
         if (test == rule_test::absent) return e.labels.empty();
-        return std::ranges::any_of(e.labels, [this](std::string_view label) { return matches_text(label); });
+        // std::any_of, not std::ranges::any_of: libc++ 14 lacks the ranges algorithms.
+        return std::any_of(e.labels.begin(), e.labels.end(), [this](std::string_view label) { return matches_text(label); });
     }
     return false;
   }

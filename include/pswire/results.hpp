@@ -21,6 +21,7 @@
 #include "core/errors.hpp"
 #include "core/json_reader.hpp"
 #include "core/json_writer.hpp"
+#include "core/lifetime.hpp"
 #include "core/limits.hpp"
 #include "core/raw_json.hpp"
 
@@ -28,23 +29,25 @@ namespace pswire {
 
 // ---- the results. Strings are unescaped views that live until the decoder's
 // next decode; raw views (details, unknown bodies) live as long as the input.
+// A result built in code borrows its text: borrowed_text refuses a temporary
+// std::string, whose bytes would be gone before add() writes them.
 
 struct success_result {
   static constexpr std::string_view status = "success";
-  std::optional<std::string_view> message{};  // the PoC's "Transaction completed"; the reference sends none
+  std::optional<borrowed_text> message{};  // the PoC's "Transaction completed"; the reference sends none
   friend bool operator==(const success_result&, const success_result&) = default;
 };
 
 struct retryable_error {
   static constexpr std::string_view status = "retryable_error";
-  std::optional<std::string_view> message{};
+  std::optional<borrowed_text> message{};
   std::optional<std::int64_t> retry_after_ms{};  // the spec sets no minimum: see retry_delay_ms()
   friend bool operator==(const retryable_error&, const retryable_error&) = default;
 };
 
 struct failed_operation {
-  std::string_view error_code{};                  // open-ended; error_codes:: has the standard ones
-  std::optional<std::string_view> message{};
+  borrowed_text error_code{};                     // open-ended; error_codes:: has the standard ones
+  std::optional<borrowed_text> message{};
   raw_value details{};                            // any JSON, byte for byte; empty() when absent
   std::optional<std::int64_t> operation_index{};  // zero-based; absent for transaction-level failures
   friend bool operator==(const failed_operation&, const failed_operation&) = default;
@@ -52,8 +55,12 @@ struct failed_operation {
 
 struct fatal_error {
   static constexpr std::string_view status = "fatal_error";
-  std::optional<bool> requires_client_handling{};  // required by the reference; the PoC dialect has none
-  std::optional<std::string_view> message{};
+  // The reference server's hook requiresClientHandling defaults to false (the
+  // server deals with the failure), and so does a result built in code. The
+  // PoC dialect's decoder stores nullopt when the member is absent, which
+  // check_reference_rules refuses, so the client retains such a result.
+  std::optional<bool> requires_client_handling = false;
+  std::optional<borrowed_text> message{};
   failed_operation failed{};
   friend bool operator==(const fatal_error&, const fatal_error&) = default;
 };
@@ -66,7 +73,7 @@ struct not_attempted {
 // A status this codec does not know (the experimental dead_lettered, pending,
 // processing, or anything newer), kept whole so that it passes on unchanged.
 struct unknown_status {
-  std::string_view status{};
+  borrowed_text status{};
   raw_object body{};  // the whole result object
   friend bool operator==(const unknown_status&, const unknown_status&) = default;
 };
@@ -81,7 +88,7 @@ struct batch_response {
 };
 
 struct message_response {
-  std::string_view message{};
+  borrowed_text message{};
   friend bool operator==(const message_response&, const message_response&) = default;
 };
 
@@ -121,7 +128,8 @@ class result_decoder {
 
   // One TransactionResponse: the PoC's whole POST /api/data answer, or one
   // element of a batch response.
-  result<transaction_result> decode_result(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<transaction_result> decode_result(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                           result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -133,7 +141,8 @@ class result_decoder {
 
   // A TransactionBatchResponse. The call fails for the message as a whole
   // (syntax, limits, the envelope); a malformed result is an error in its slot.
-  result<batch_response> decode_batch_response(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<batch_response> decode_batch_response(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                               result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     results_.clear();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
@@ -161,7 +170,7 @@ class result_decoder {
   }
 
   // A MessageResponse {"message":"..."}.
-  result<message_response> decode_message_response(std::string_view json) {
+  result<message_response> decode_message_response(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -180,6 +189,12 @@ class result_decoder {
     if (auto done = reader_.finish(); !done) return done.error_info();
     return message_response{*message};
   }
+
+  // The results are views of the input: a temporary std::string would be
+  // gone before they are read.
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_result);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch_response);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_message_response);
 
   const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
 
@@ -205,7 +220,7 @@ class result_decoder {
     return {};
   }
 
-  result<void> read_text(ondemand::value& v, std::optional<std::string_view>& out, detail::result_problem& problem,
+  result<void> read_text(ondemand::value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
@@ -243,7 +258,7 @@ class result_decoder {
     if (*type != ondemand::json_type::object) {
       return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
     }
-    std::optional<std::string_view> error_code;
+    std::optional<borrowed_text> error_code;
     unsigned seen = 0;
     auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
       const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
@@ -312,7 +327,7 @@ class result_decoder {
       return invalid(problem, index);
     }
 
-    std::optional<std::string_view> status, message;
+    std::optional<borrowed_text> status, message;
     std::optional<bool> requires_client_handling;
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
@@ -384,7 +399,7 @@ void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
   w.string_value(status);
 }
 template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
   if (!v) return;
   w.key(key);
   w.string_value(*v);
@@ -556,28 +571,35 @@ enum class on_fatal_policy : std::uint8_t { stop, skip };
 // then finish() pads the rest with not_attempted. A success continues the
 // batch; a fatal result with requires_client_handling: false continues it
 // under `skip`; every other result ends it.
+//
+// A refused add() ends the response for good: the i-th result must belong to
+// the i-th transaction, and a result left out would shift every later one a
+// slot up, so the client would complete a transaction that failed. The
+// builder is then poisoned: accepting() is false, and every later add() and
+// finish() return the first error. What the sink holds is not a response
+// (an unclosed array): answer an error status instead (HTTP 500, the client
+// retries the whole batch). reset() starts a new response.
 template <class Sink>
 class batch_response_builder {
  public:
   explicit batch_response_builder(basic_json_writer<Sink>& w, on_fatal_policy policy = on_fatal_policy::stop)
-      : writer_(w), policy_(policy) {
-    writer_.begin_object();
-    writer_.key("results");
-    writer_.begin_array();
-  }
+      : writer_(w), policy_(policy) {}
 
   // Should the server apply the next transaction?
-  bool accepting() const noexcept { return accepting_; }
+  bool accepting() const noexcept { return accepting_ && !first_error_; }
   std::size_t results() const noexcept { return count_; }
 
-  // The result of the transaction just applied. Fails, writing nothing, when
-  // the batch has already ended (result_count_mismatch) or when the reference
-  // client would refuse the result (malformed_result, see check_reference_rules).
+  // The result of the transaction just applied. Fails, writing nothing and
+  // poisoning the builder, when the batch has already ended
+  // (result_count_mismatch) or when the reference client would refuse the
+  // result (malformed_result, see check_reference_rules).
   result<void> add(const transaction_result& r) {
+    if (first_error_) return first_error_;
     if (!accepting_) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "the batch has ended: finish() answers not_attempted for the rest");
+      return poison(errc::result_count_mismatch, "the batch has ended: finish() answers not_attempted for the rest");
     }
-    if (auto valid = check_reference_rules(r); !valid) return valid;
+    if (auto valid = check_reference_rules(r); !valid) return poison(valid.error_info());
+    open();
     write_result(writer_, r);
     ++count_;
     const auto* fatal = std::get_if<fatal_error>(&r);
@@ -587,26 +609,62 @@ class batch_response_builder {
   }
 
   // Closes the response with one result per transaction of the request; the
-  // bytes written, or result_count_mismatch if more results were added.
+  // bytes written. result_count_mismatch (and poisoned) if more results were
+  // added; the first error if the builder is poisoned. A second finish()
+  // writes nothing more.
   result<std::size_t> finish(std::size_t transactions_total) {
+    if (first_error_) return first_error_;
     if (closed_) return writer_.finish();
-    if (count_ > transactions_total) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "more results than transactions in the request");
-    }
+    if (count_ > transactions_total) return poison(errc::result_count_mismatch, "more results than transactions in the request");
+    open();
     for (; count_ < transactions_total; ++count_) write_result(writer_, not_attempted{});
+    close();
+    return writer_.finish();
+  }
+
+  // Starts a new response on the same writer (and policy), poisoned or not.
+  // Call reset() first, then clear or replace the sink's bytes: a response
+  // still open is closed first (its `]}` go to the old bytes), so that the
+  // writer is balanced again. A writer that has failed (status()) stays
+  // failed: use a new writer and builder.
+  void reset() {
+    if (opened_ && !closed_) close();
+    count_ = 0;
+    accepting_ = true;
+    opened_ = false;
+    closed_ = false;
+    first_error_ = {};
+  }
+
+ private:
+  // The envelope is written with the first result (or by finish()), so that
+  // a reset builder writes nothing before the caller has cleared the sink.
+  void open() {
+    if (opened_) return;
+    writer_.begin_object();
+    writer_.key("results");
+    writer_.begin_array();
+    opened_ = true;
+  }
+  void close() {
     writer_.end_array();
     writer_.end_object();
     closed_ = true;
     accepting_ = false;
-    return writer_.finish();
   }
+  error poison(error e) {
+    first_error_ = std::move(e);
+    return first_error_;
+  }
+  error poison(errc code, std::string_view why) { return poison(make_error(code, writer_.sink().size(), why)); }
 
- private:
   basic_json_writer<Sink>& writer_;
   on_fatal_policy policy_;
   std::size_t count_ = 0;
   bool accepting_ = true;
+  bool opened_ = false;
   bool closed_ = false;
+  error first_error_{};  // set once poisoned
 };
 
 }  // namespace pswire

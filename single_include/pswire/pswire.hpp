@@ -2922,8 +2922,9 @@ inline constexpr std::int64_t max_safe_json_integer = (std::int64_t{1} << 53) - 
 
 // Which values a checkpoint id field admits.
 enum class id_range : std::uint8_t {
-  any_int64,  // op ids and write checkpoints: the core parses them into i64
-  positive,   // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
+  any_int64,     // op ids and a sync line's write_checkpoint: the core parses them into i64, no sign check
+  non_negative,  // a write-checkpoint response: 0 ..= 2^63-1 (the core refuses a negative target)
+  positive,      // checkpoint_request_id: 1 ..= 2^63-1 (the service's bound)
 };
 
 namespace detail {
@@ -2950,6 +2951,9 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
   const std::int64_t value = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
   if (range == id_range::positive && value < 1) {
     return make_error(errc::number_out_of_range, 0, "checkpoint_request_id must be between 1 and 9223372036854775807");
+  }
+  if (range == id_range::non_negative && value < 0) {
+    return make_error(errc::number_out_of_range, 0, "a write checkpoint is between 0 and 9223372036854775807");
   }
   return value;
 }
@@ -3063,9 +3067,13 @@ inline result<std::int64_t> read_data_envelope_id(json_reader& reader, std::stri
 
 // ---------------------------------------------------------------- HTTP bodies
 
+// Strings in these messages are views: of the decoder (unescaped) or of the
+// input when decoded, and borrowed when built in code (borrowed_text refuses a
+// temporary std::string).
+
 // POST /sync/checkpoint-request body. client_id is the database client id (a string).
 struct checkpoint_request {
-  std::string_view client_id;
+  borrowed_text client_id{};
   std::int64_t checkpoint_request_id = 1;
   friend bool operator==(const checkpoint_request&, const checkpoint_request&) = default;
 };
@@ -3081,8 +3089,8 @@ struct write_checkpoint_response {
 };
 // PoC PUT /api/data/checkpoint body and response.
 struct custom_checkpoint_request {
-  std::string_view user_id;
-  std::string_view client_id;
+  borrowed_text user_id{};
+  borrowed_text client_id{};
   friend bool operator==(const custom_checkpoint_request&, const custom_checkpoint_request&) = default;
 };
 struct custom_checkpoint_response {
@@ -3091,11 +3099,11 @@ struct custom_checkpoint_response {
 };
 // The service's error envelope {"error": ErrorData}.
 struct service_error {
-  std::string_view code;  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
-  std::optional<std::string_view> description;
-  std::optional<std::int64_t> status;  // HTTP status
-  std::optional<std::string_view> name, severity, origin, trace_id, stack;
-  raw_value details;  // any JSON (a string holding a JSON array for validation errors); empty if absent
+  borrowed_text code{};  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
+  std::optional<borrowed_text> description{};
+  std::optional<std::int64_t> status{};  // HTTP status
+  std::optional<borrowed_text> name{}, severity{}, origin{}, trace_id{}, stack{};
+  raw_value details{};  // any JSON (a string holding a JSON array for validation errors); empty if absent
   bool is_validation_error() const noexcept { return code == "PSYNC_S2001"; }
   bool is_authentication_error() const noexcept { return code == "PSYNC_S2106"; }
   friend bool operator==(const service_error&, const service_error&) = default;
@@ -3107,32 +3115,38 @@ struct service_error {
 // integral double (checkpoints.md 1.2). Arithmetic wraps mod 2^32.
 using checksum32 = std::uint32_t;
 
+// A bucket without `priority` has the fallback priority, 3.
+inline constexpr std::int32_t default_bucket_priority = 3;
+
 struct bucket_checksum {
-  std::string_view bucket;
+  borrowed_text bucket{};
   checksum32 checksum = 0;
-  std::optional<std::int64_t> count;
-  std::int32_t priority = 3;  // absent means 3, the fallback priority
-  raw_value subscriptions;    // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  std::optional<std::int64_t> count{};
+  // As read: absent (or null) means default_bucket_priority, and stays absent
+  // when re-encoded, so the canonical form needs no more than its input did.
+  std::optional<std::int32_t> priority{};
+  raw_value subscriptions{};  // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  constexpr std::int32_t effective_priority() const noexcept { return priority.value_or(default_bucket_priority); }
   friend bool operator==(const bucket_checksum&, const bucket_checksum&) = default;
 };
 
 struct checkpoint_line {
   std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint;  // absent or null: none
-  std::span<const bucket_checksum> buckets;
-  raw_value streams;  // kept raw; empty if absent
+  std::optional<std::int64_t> write_checkpoint{};  // absent or null: none
+  std::span<const bucket_checksum> buckets{};
+  raw_value streams{};  // kept raw; empty if absent
 };
 struct checkpoint_diff_line {
   std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint;  // replaces the previous one; absent clears it
-  std::span<const bucket_checksum> updated_buckets;
-  std::span<const std::string_view> removed_buckets;
+  std::optional<std::int64_t> write_checkpoint{};  // replaces the previous one; absent clears it
+  std::span<const bucket_checksum> updated_buckets{};
+  std::span<const std::string_view> removed_buckets{};
 };
 struct checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id;  // the service always sends it; the core ignores it
+  std::optional<std::int64_t> last_op_id{};  // the service always sends it; the core ignores it
 };
 struct partial_checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id;
+  std::optional<std::int64_t> last_op_id{};
   std::int32_t priority = 0;
 };
 
@@ -3150,23 +3164,23 @@ constexpr std::string_view to_string(oplog_op op) noexcept {
 struct oplog_entry {
   std::int64_t op_id = 0;
   oplog_op op = oplog_op::put;
-  std::optional<std::string_view> object_type, object_id, subkey;
-  raw_value data;  // raw_data mode: a string holding the row JSON; legacy mode: an object; empty if absent or null
+  std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
+  raw_value data{};  // raw_data mode: a string holding the row JSON; legacy mode: an object; empty if absent or null
   checksum32 checksum = 0;
 };
 struct data_line {
-  std::string_view bucket;
-  std::optional<std::int64_t> after, next_after;  // ignored by the core; null allowed
-  std::optional<bool> has_more;
-  std::span<const oplog_entry> data;
+  borrowed_text bucket{};
+  std::optional<std::int64_t> after{}, next_after{};  // ignored by the core; null allowed
+  std::optional<bool> has_more{};
+  std::span<const oplog_entry> data{};
 };
 struct token_expires_in_line {
-  std::int64_t seconds = 0;  // <= 0: expired
+  std::int32_t seconds = 0;  // <= 0: expired; the core's field is an i32
 };
 // A line type this codec does not know: reported, not an error (the core ignores them).
 struct unknown_line {
-  std::string_view type;
-  raw_value value;
+  borrowed_text type{};
+  raw_value value{};
 };
 
 using sync_line = std::variant<checkpoint_line, checkpoint_diff_line, checkpoint_complete_line,
@@ -3178,7 +3192,7 @@ class checkpoint_decoder {
  public:
   explicit checkpoint_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  result<checkpoint_request> decode_checkpoint_request(std::string_view json) {
+  result<checkpoint_request> decode_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     checkpoint_request out;
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
     auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
@@ -3196,12 +3210,12 @@ class checkpoint_decoder {
   }
 
   result<write_checkpoint_response> decode_write_checkpoint_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::any_int64);
+    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::non_negative);
     if (!id) return id.error_info();
     return write_checkpoint_response{*id};
   }
 
-  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json) {
+  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     custom_checkpoint_request out;
     static constexpr std::string_view names[] = {"user_id", "client_id"};
     auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
@@ -3215,13 +3229,13 @@ class checkpoint_decoder {
     custom_checkpoint_response out;
     static constexpr std::string_view names[] = {"checkpoint"};
     auto r = decode_object(json, names, {0}, [&](std::size_t, ondemand::value& v) -> result<void> {
-      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::any_int64));
+      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
   }
 
-  result<service_error> decode_service_error(std::string_view json) {
+  result<service_error> decode_service_error(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     service_error out;
     static constexpr std::string_view envelope[] = {"error"};
     static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
@@ -3235,7 +3249,7 @@ class checkpoint_decoder {
           case 2: return assign(out.status, reader_.read_int64(v));
           case 8: return assign(out.details, reader_.read_raw(v));
           default: {
-            std::optional<std::string_view>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
+            std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
                                                        &out.origin, &out.trace_id, &out.stack};
             return assign(*text[i], reader_.read_string(v));
           }
@@ -3249,7 +3263,7 @@ class checkpoint_decoder {
   }
 
   // One line of the sync stream (NDJSON). Spans in the result live until the next decode.
-  result<sync_line> decode_sync_line(std::string_view json) {
+  result<sync_line> decode_sync_line(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     buckets_.clear();
     removed_.clear();
     oplog_.clear();
@@ -3272,6 +3286,14 @@ class checkpoint_decoder {
     link(*line);
     return *line;
   }
+
+  // These messages hold views of the input: a temporary std::string would be
+  // gone before they are read. (The three responses hold only ids, so a
+  // temporary is safe there.)
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_checkpoint_request);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_custom_checkpoint_request);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_service_error);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line);
 
  private:
   template <class T, class R>
@@ -3391,7 +3413,7 @@ class checkpoint_decoder {
           case 4: {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            std::optional<std::string_view>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
+            std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
             return assign(field, reader_.read_string(m));
           }
           case 5: {
@@ -3418,7 +3440,11 @@ class checkpoint_decoder {
     if (type == "token_expires_in") {
       auto seconds = reader_.read_int64(v);
       if (!seconds) return seconds.error_info();
-      return sync_line{token_expires_in_line{*seconds}};
+      // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
+      if (*seconds < std::numeric_limits<std::int32_t>::min() || *seconds > std::numeric_limits<std::int32_t>::max()) {
+        return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
+      }
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(*seconds)}};
     }
     if (type == "checkpoint" || type == "checkpoint_diff") {
       const bool diff = type == "checkpoint_diff";
@@ -3545,7 +3571,7 @@ void write_data_envelope_id(basic_json_writer<Sink>& w, std::string_view name, s
   w.end_object();
 }
 template <class Sink>
-void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
   if (v) {
     w.key(key);
     w.string_value(*v);
@@ -3564,8 +3590,13 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
       w.key("count");
       w.int_value(*b.count);
     }
-    w.key("priority");
-    w.int_value(b.priority);
+    // Written as read: filling in the default would make the canonical form
+    // need more than its input (a member per bucket), and leaving out a 3
+    // that was sent would change the service's bytes.
+    if (b.priority) {
+      w.key("priority");
+      w.int_value(*b.priority);
+    }
     if (!b.subscriptions.empty()) {
       w.key("subscriptions");
       w.raw_value(b.subscriptions);
@@ -3613,7 +3644,7 @@ void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_c
 // ErrorData members in the service's declaration order, absent ones omitted.
 template <class Sink>
 void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](std::string_view key, const std::optional<std::string_view>& v) { detail::write_optional_string(w, key, v); };
+  auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
   w.begin_object();
   w.key("error");
   w.begin_object();
@@ -3704,7 +3735,7 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
             optional_id("op_id", e.op_id);
             w.key("op");
             w.string_value(to_string(e.op));
-            auto text = [&](std::string_view key, const std::optional<std::string_view>& v) {
+            auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) {
               detail::write_optional_string(w, key, v);
             };
             text("object_type", e.object_type);
@@ -3788,23 +3819,25 @@ namespace pswire {
 
 // ---- the results. Strings are unescaped views that live until the decoder's
 // next decode; raw views (details, unknown bodies) live as long as the input.
+// A result built in code borrows its text: borrowed_text refuses a temporary
+// std::string, whose bytes would be gone before add() writes them.
 
 struct success_result {
   static constexpr std::string_view status = "success";
-  std::optional<std::string_view> message{};  // the PoC's "Transaction completed"; the reference sends none
+  std::optional<borrowed_text> message{};  // the PoC's "Transaction completed"; the reference sends none
   friend bool operator==(const success_result&, const success_result&) = default;
 };
 
 struct retryable_error {
   static constexpr std::string_view status = "retryable_error";
-  std::optional<std::string_view> message{};
+  std::optional<borrowed_text> message{};
   std::optional<std::int64_t> retry_after_ms{};  // the spec sets no minimum: see retry_delay_ms()
   friend bool operator==(const retryable_error&, const retryable_error&) = default;
 };
 
 struct failed_operation {
-  std::string_view error_code{};                  // open-ended; error_codes:: has the standard ones
-  std::optional<std::string_view> message{};
+  borrowed_text error_code{};                     // open-ended; error_codes:: has the standard ones
+  std::optional<borrowed_text> message{};
   raw_value details{};                            // any JSON, byte for byte; empty() when absent
   std::optional<std::int64_t> operation_index{};  // zero-based; absent for transaction-level failures
   friend bool operator==(const failed_operation&, const failed_operation&) = default;
@@ -3812,8 +3845,12 @@ struct failed_operation {
 
 struct fatal_error {
   static constexpr std::string_view status = "fatal_error";
-  std::optional<bool> requires_client_handling{};  // required by the reference; the PoC dialect has none
-  std::optional<std::string_view> message{};
+  // The reference server's hook requiresClientHandling defaults to false (the
+  // server deals with the failure), and so does a result built in code. The
+  // PoC dialect's decoder stores nullopt when the member is absent, which
+  // check_reference_rules refuses, so the client retains such a result.
+  std::optional<bool> requires_client_handling = false;
+  std::optional<borrowed_text> message{};
   failed_operation failed{};
   friend bool operator==(const fatal_error&, const fatal_error&) = default;
 };
@@ -3826,7 +3863,7 @@ struct not_attempted {
 // A status this codec does not know (the experimental dead_lettered, pending,
 // processing, or anything newer), kept whole so that it passes on unchanged.
 struct unknown_status {
-  std::string_view status{};
+  borrowed_text status{};
   raw_object body{};  // the whole result object
   friend bool operator==(const unknown_status&, const unknown_status&) = default;
 };
@@ -3841,7 +3878,7 @@ struct batch_response {
 };
 
 struct message_response {
-  std::string_view message{};
+  borrowed_text message{};
   friend bool operator==(const message_response&, const message_response&) = default;
 };
 
@@ -3881,7 +3918,8 @@ class result_decoder {
 
   // One TransactionResponse: the PoC's whole POST /api/data answer, or one
   // element of a batch response.
-  result<transaction_result> decode_result(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<transaction_result> decode_result(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                           result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -3893,7 +3931,8 @@ class result_decoder {
 
   // A TransactionBatchResponse. The call fails for the message as a whole
   // (syntax, limits, the envelope); a malformed result is an error in its slot.
-  result<batch_response> decode_batch_response(std::string_view json, result_dialect dialect = result_dialect::reference) {
+  result<batch_response> decode_batch_response(std::string_view json PSWIRE_LIFETIMEBOUND,
+                                               result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
     results_.clear();
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
@@ -3921,7 +3960,7 @@ class result_decoder {
   }
 
   // A MessageResponse {"message":"..."}.
-  result<message_response> decode_message_response(std::string_view json) {
+  result<message_response> decode_message_response(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     if (auto started = reader_.start(json); !started) return started.error_info();
     auto root = root_object(json);
     if (!root) return root.error_info();
@@ -3940,6 +3979,12 @@ class result_decoder {
     if (auto done = reader_.finish(); !done) return done.error_info();
     return message_response{*message};
   }
+
+  // The results are views of the input: a temporary std::string would be
+  // gone before they are read.
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_result);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_batch_response);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_message_response);
 
   const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
 
@@ -3965,7 +4010,7 @@ class result_decoder {
     return {};
   }
 
-  result<void> read_text(ondemand::value& v, std::optional<std::string_view>& out, detail::result_problem& problem,
+  result<void> read_text(ondemand::value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
@@ -4003,7 +4048,7 @@ class result_decoder {
     if (*type != ondemand::json_type::object) {
       return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
     }
-    std::optional<std::string_view> error_code;
+    std::optional<borrowed_text> error_code;
     unsigned seen = 0;
     auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
       const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
@@ -4072,7 +4117,7 @@ class result_decoder {
       return invalid(problem, index);
     }
 
-    std::optional<std::string_view> status, message;
+    std::optional<borrowed_text> status, message;
     std::optional<bool> requires_client_handling;
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
@@ -4144,7 +4189,7 @@ void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
   w.string_value(status);
 }
 template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::string_view>& v) {
+void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
   if (!v) return;
   w.key(key);
   w.string_value(*v);
@@ -4316,28 +4361,35 @@ enum class on_fatal_policy : std::uint8_t { stop, skip };
 // then finish() pads the rest with not_attempted. A success continues the
 // batch; a fatal result with requires_client_handling: false continues it
 // under `skip`; every other result ends it.
+//
+// A refused add() ends the response for good: the i-th result must belong to
+// the i-th transaction, and a result left out would shift every later one a
+// slot up, so the client would complete a transaction that failed. The
+// builder is then poisoned: accepting() is false, and every later add() and
+// finish() return the first error. What the sink holds is not a response
+// (an unclosed array): answer an error status instead (HTTP 500, the client
+// retries the whole batch). reset() starts a new response.
 template <class Sink>
 class batch_response_builder {
  public:
   explicit batch_response_builder(basic_json_writer<Sink>& w, on_fatal_policy policy = on_fatal_policy::stop)
-      : writer_(w), policy_(policy) {
-    writer_.begin_object();
-    writer_.key("results");
-    writer_.begin_array();
-  }
+      : writer_(w), policy_(policy) {}
 
   // Should the server apply the next transaction?
-  bool accepting() const noexcept { return accepting_; }
+  bool accepting() const noexcept { return accepting_ && !first_error_; }
   std::size_t results() const noexcept { return count_; }
 
-  // The result of the transaction just applied. Fails, writing nothing, when
-  // the batch has already ended (result_count_mismatch) or when the reference
-  // client would refuse the result (malformed_result, see check_reference_rules).
+  // The result of the transaction just applied. Fails, writing nothing and
+  // poisoning the builder, when the batch has already ended
+  // (result_count_mismatch) or when the reference client would refuse the
+  // result (malformed_result, see check_reference_rules).
   result<void> add(const transaction_result& r) {
+    if (first_error_) return first_error_;
     if (!accepting_) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "the batch has ended: finish() answers not_attempted for the rest");
+      return poison(errc::result_count_mismatch, "the batch has ended: finish() answers not_attempted for the rest");
     }
-    if (auto valid = check_reference_rules(r); !valid) return valid;
+    if (auto valid = check_reference_rules(r); !valid) return poison(valid.error_info());
+    open();
     write_result(writer_, r);
     ++count_;
     const auto* fatal = std::get_if<fatal_error>(&r);
@@ -4347,26 +4399,62 @@ class batch_response_builder {
   }
 
   // Closes the response with one result per transaction of the request; the
-  // bytes written, or result_count_mismatch if more results were added.
+  // bytes written. result_count_mismatch (and poisoned) if more results were
+  // added; the first error if the builder is poisoned. A second finish()
+  // writes nothing more.
   result<std::size_t> finish(std::size_t transactions_total) {
+    if (first_error_) return first_error_;
     if (closed_) return writer_.finish();
-    if (count_ > transactions_total) {
-      return make_error(errc::result_count_mismatch, writer_.sink().size(), "more results than transactions in the request");
-    }
+    if (count_ > transactions_total) return poison(errc::result_count_mismatch, "more results than transactions in the request");
+    open();
     for (; count_ < transactions_total; ++count_) write_result(writer_, not_attempted{});
+    close();
+    return writer_.finish();
+  }
+
+  // Starts a new response on the same writer (and policy), poisoned or not.
+  // Call reset() first, then clear or replace the sink's bytes: a response
+  // still open is closed first (its `]}` go to the old bytes), so that the
+  // writer is balanced again. A writer that has failed (status()) stays
+  // failed: use a new writer and builder.
+  void reset() {
+    if (opened_ && !closed_) close();
+    count_ = 0;
+    accepting_ = true;
+    opened_ = false;
+    closed_ = false;
+    first_error_ = {};
+  }
+
+ private:
+  // The envelope is written with the first result (or by finish()), so that
+  // a reset builder writes nothing before the caller has cleared the sink.
+  void open() {
+    if (opened_) return;
+    writer_.begin_object();
+    writer_.key("results");
+    writer_.begin_array();
+    opened_ = true;
+  }
+  void close() {
     writer_.end_array();
     writer_.end_object();
     closed_ = true;
     accepting_ = false;
-    return writer_.finish();
   }
+  error poison(error e) {
+    first_error_ = std::move(e);
+    return first_error_;
+  }
+  error poison(errc code, std::string_view why) { return poison(make_error(code, writer_.sink().size(), why)); }
 
- private:
   basic_json_writer<Sink>& writer_;
   on_fatal_policy policy_;
   std::size_t count_ = 0;
   bool accepting_ = true;
+  bool opened_ = false;
   bool closed_ = false;
+  error first_error_{};  // set once poisoned
 };
 
 }  // namespace pswire
@@ -4439,7 +4527,8 @@ struct classification_rule {
       case error_field::code: return matches_text(e.code);
       case error_field::label:
         if (test == rule_test::absent) return e.labels.empty();
-        return std::ranges::any_of(e.labels, [this](std::string_view label) { return matches_text(label); });
+        // std::any_of, not std::ranges::any_of: libc++ 14 lacks the ranges algorithms.
+        return std::any_of(e.labels.begin(), e.labels.end(), [this](std::string_view label) { return matches_text(label); });
     }
     return false;
   }
