@@ -118,6 +118,12 @@ def int64(v):
     return v
 
 
+def int32(v):  # the core's i32 fields (token_expires_in)
+    if not is_int(v) or not -2**31 <= v < 2**31:
+        raise NotProtocol("expected an int32")
+    return v
+
+
 def string(v):
     if not isinstance(v, str):
         raise NotProtocol("expected a string")
@@ -269,7 +275,7 @@ def sync_line(value):
         return (kind, string(m["bucket"]), optional(m, "after", decimal_id), optional(m, "next_after", decimal_id),
                 optional(m, "has_more", lambda v: v), array(m["data"], oplog))
     if kind == "token_expires_in":
-        return (kind, int64(body))
+        return (kind, int32(body))
     return ("unknown", kind, body)
 
 
