@@ -3,6 +3,7 @@
 # when everything is already there, unless PSWIRE_FORCE_INSTALL=1 (CI).
 set -euo pipefail
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev
+  libc++-14-dev libc++abi-14-dev  # the clang 14 + libc++ CI variant
   libsqlite3-dev python3 clang-tidy-14  # examples, test scripts, tools/tidy.sh
   libbenchmark-dev nlohmann-json3-dev rapidjson-dev  # for bench/, which CI builds
   ${PSWIRE_EXTRA_PACKAGES:-})

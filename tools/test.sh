@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command two: install what is missing, build, run every test.
-# Variants (used by .ci/run): CXX=clang++-14, CXXFLAGS="...", BUILD_DIR=...,
-# CTEST_ARGS="-LE package|interop" (default: -LE interop, the live npm peers).
+# Variants (used by .ci/run): CXX=clang++-14, BUILD_TYPE=Release or
+# RelWithDebInfo (default Debug), CXXFLAGS="..." (e.g. -stdlib=libc++),
+# BUILD_DIR=..., CTEST_ARGS="-LE package|interop" (default: -LE interop, the
+# live npm peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh

@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Follows docs/getting-started.md section 1 the way a newcomer would.
+"""Follows docs/getting-started.md sections 1 and 2 the way a newcomer would.
 
-Takes main.cpp, the g++ command line, the sample batch and the printed
-output from the page itself, builds main.cpp with that command line (the
-compiler and the vendored include directory substituted), runs it on the
+Section 1: takes main.cpp, the g++ command line, the sample batch and the
+printed output from the page itself, builds main.cpp with that command line
+(the compiler and the vendored include directory substituted), runs it on the
 sample and on the broken body, and compares with what the page says.
+
+Section 2: runs the page's install commands on the pswire checkout the page
+belongs to (the one above docs/), with a temporary prefix in place of
+/usr/local, then its CMakeLists.txt and build commands and its pkg-config
+commands on the same main.cpp; both programs must print what section 1 says.
 
 usage: check_getting_started.py GETTING_STARTED.md CXX INCLUDE_DIR WORK_DIR [EXTRA_FLAGS]
 INCLUDE_DIR holds pswire/pswire.hpp (the single header, or include/).
 """
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+PAGE_PREFIX = "/usr/local"
 
 
 def block_after(text, marker, language):
@@ -21,6 +30,64 @@ def block_after(text, marker, language):
     start = text.index(marker)
     match = re.compile(r"```" + language + r"\n(.*?)```", re.S).search(text, start)
     return match.group(1)
+
+
+def run_commands(block, cwd, env, cxx, extra):
+    """Runs a page's sh block line by line; returns what its ./PROGRAM lines print.
+
+    `export NAME=VALUE` lines set the environment of the lines after them; a
+    line starting with g++ gets the compiler under test and the extra flags.
+    """
+    printed = []
+    for line in block.splitlines():
+        command = line.split("#", 1)[0].strip()
+        if not command:
+            continue
+        if command.startswith("export "):
+            name, value = command[len("export "):].split("=", 1)
+            env[name] = value
+            continue
+        if command.startswith("g++ "):
+            command = " ".join([shlex.quote(cxx)] + [shlex.quote(flag) for flag in extra]) + command[len("g++"):]
+        program = command.startswith("./")
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env, text=True,
+                              stdout=subprocess.PIPE if program else sys.stderr)
+        if done.returncode != 0:
+            raise SystemExit(f"FAIL: `{line}` exited {done.returncode}")
+        if program:
+            printed.append(done.stdout)
+    return printed
+
+
+def check_installed_package(page, source, cxx, extra, work, main_cpp, sample, expected):
+    """Section 2 with a temporary prefix; returns a list of failures."""
+    section = page[page.index("## 2. CMake, installed package"):page.index("## 3.")]
+    if work.exists():
+        shutil.rmtree(work)
+    myapp = work / "myapp"
+    myapp.mkdir(parents=True)
+    prefix = str(work / "prefix")
+    (myapp / "main.cpp").write_text(main_cpp, encoding="utf-8")
+    (myapp / "batch.json").write_text(sample, encoding="utf-8")
+    (myapp / "CMakeLists.txt").write_text(block_after(section, "**`CMakeLists.txt`**", "cmake"), encoding="utf-8")
+    env = dict(os.environ, PSWIRE=str(source), CXX=cxx, CXXFLAGS=" ".join(extra))
+
+    def commands(marker):
+        return block_after(section, marker, "sh").replace(PAGE_PREFIX, prefix)
+
+    run_commands(commands("**Install**"), work, env, cxx, extra)
+    failures = []
+    for name, marker in (("CMake find_package", "**Build and run**"), ("pkg-config", "Or with pkg-config")):
+        printed = run_commands(commands(marker), myapp, env, cxx, extra)
+        if printed != [expected]:
+            failures.append(f"{name} consumer printed:\n{''.join(printed)}expected:\n{expected}")
+        if name == "pkg-config":
+            # Relocatable: the prefix comes from where pswire.pc is, not from configure time.
+            includedir = subprocess.run(["pkg-config", "--variable=includedir", "pswire"], env=env, text=True,
+                                        capture_output=True, check=True).stdout.strip()
+            if Path(includedir).resolve() != (Path(prefix) / "include").resolve():
+                failures.append(f"pswire.pc gives includedir {includedir}, not {prefix}/include")
+    return failures
 
 
 def main():
@@ -53,6 +120,9 @@ def main():
     bad = subprocess.run(["./decode_batch", "broken.json"], cwd=work, capture_output=True, text=True)
     if bad.returncode != 1 or bad.stderr != expected_error:
         failures.append(f"broken body: exit {bad.returncode}, printed:\n{bad.stderr}expected:\n{expected_error}")
+    source = Path(sys.argv[1]).resolve().parent.parent
+    failures += check_installed_package(page, source, cxx, extra, work / "installed", block_after(section, "**`main.cpp`**", "cpp"),
+                                        sample, expected)
     for failure in failures:
         print("FAIL", failure)
     print(f"getting started: {'ok' if not failures else 'FAILED'} ({include})")
