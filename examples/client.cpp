@@ -41,7 +41,8 @@ int fail(const char* what, const pswire::error& e) {
 // The batch the queue's head becomes, and what completing each transaction means.
 struct planned_batch {
   std::string body;
-  std::vector<std::int64_t> last_op_id;  // per transaction: complete() removes rows up to this id
+  // Per transaction, as the builder wrote it: complete() removes rows up to its last_op_id.
+  std::vector<pswire::written_transaction> transactions;
   std::size_t operations = 0;
 };
 
@@ -58,11 +59,11 @@ pswire::result<planned_batch> plan_batch(const std::vector<std::string>& queue) 
     auto added = builder.add(*entry);
     if (added.code() == pswire::errc::batch_too_large) break;  // the rest goes in the next batch
     if (!added) return added.error_info();
-    if (builder.transactions() > plan.last_op_id.size()) plan.last_op_id.push_back(0);
-    plan.last_op_id.back() = *entry->op_id;
   }
   auto written = builder.finish();
   if (!written) return written.error_info();
+  const auto transactions = builder.transactions_written();
+  plan.transactions.assign(transactions.begin(), transactions.end());
   plan.operations = builder.operations();
   return plan;
 }
@@ -75,7 +76,7 @@ int upload(const char* queue_path, const char* batch_path) {
   }
   auto plan = plan_batch(queue);
   if (!plan) return fail("upload queue", plan.error_info());
-  std::printf("client: upload %zu transactions, %zu operations, %zu bytes\n", plan->last_op_id.size(), plan->operations,
+  std::printf("client: upload %zu transactions, %zu operations, %zu bytes\n", plan->transactions.size(), plan->operations,
               plan->body.size());
   return example::write_file(batch_path, plan->body) ? 0 : 2;
 }
@@ -125,7 +126,7 @@ int complete(const char* queue_path, const char* response_path) {
   if (queue.empty() || !body) return std::fprintf(stderr, "client: nothing to complete\n"), 2;
   auto plan = plan_batch(queue);
   if (!plan) return fail("upload queue", plan.error_info());
-  const std::size_t sent = plan->last_op_id.size();
+  const std::size_t sent = plan->transactions.size();
 
   pswire::result_decoder decoder;
   auto response = decoder.decode_batch_response(*body);
@@ -149,7 +150,7 @@ int complete(const char* queue_path, const char* response_path) {
   }
   std::vector<std::string> remaining;
   if (*prefix > 0) {
-    const std::int64_t completed_up_to = plan->last_op_id[*prefix - 1];
+    const std::int64_t completed_up_to = *plan->transactions[*prefix - 1].last_op_id;  // ps_crud rows have ids
     pswire::crud_decoder rows;
     for (const std::string& line : queue) {
       auto row = rows.decode_crud_row(line);
