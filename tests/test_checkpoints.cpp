@@ -1,6 +1,8 @@
 // checkpoints.hpp: checkpoint requests, write checkpoints, service errors, sync lines.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 #include <pswire/checkpoints.hpp>
 
 using namespace pswire;

@@ -1,6 +1,8 @@
 // core/raw_json.hpp: zero-copy views over validated JSON.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 using namespace pswire;
 
 TEST_CASE("raw_object iterates members in wire order with raw values") {
@@ -45,9 +47,9 @@ TEST_CASE("typed getters are exact") {
 TEST_CASE("integers beyond 64 bits are exact through Boost.Multiprecision") {
   auto o = raw_object::parse(R"({"big":-123456789012345678901234567890123456789,"small":42,"f":1.0})");
   REQUIRE(o);
-  CHECK(*o->get_big_integer("big") == big_integer("-123456789012345678901234567890123456789"));
-  CHECK(*o->get_big_integer("small") == 42);
-  CHECK(o->get_big_integer("f").code() == errc::wrong_type);
+  CHECK(*get_big_integer(*o, "big") == big_integer("-123456789012345678901234567890123456789"));
+  CHECK(*get_big_integer(*o, "small") == 42);
+  CHECK(get_big_integer(*o, "f").code() == errc::wrong_type);
 }
 
 TEST_CASE("raw_string unescapes and compares without allocating") {

@@ -64,12 +64,6 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
 
 }  // namespace detail
 
-// The exact value of an id that did not fit, for error messages: any
-// integer text (digits bounded by the decoder's limits) as a big integer.
-inline result<big_integer> exact_id_value(std::string_view decimal_text) {
-  return raw_value(decimal_text).get_big_integer();
-}
-
 namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,

@@ -13,7 +13,6 @@
 #include <string_view>
 #include <system_error>
 
-#include <boost/multiprecision/cpp_int.hpp>
 #include <simdjson.h>
 
 #include "errors.hpp"
@@ -21,10 +20,6 @@
 #include "limits.hpp"
 
 namespace pswire {
-
-// Integers beyond 64 bits, exact. Only built on request, from number text
-// whose length a decoder has already bounded (limits.max_number_chars).
-using big_integer = boost::multiprecision::cpp_int;
 
 enum class json_kind : std::uint8_t { object, array, string, number, boolean, null };
 
@@ -238,26 +233,6 @@ class raw_value {
     if (r.ec != std::errc{}) return make_error(errc::invalid_number, 0, "not a number");
     return value;
   }
-  // Any integer, exactly, whatever its size.
-  result<big_integer> get_big_integer() const {
-    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer");
-    const bool negative = text_[0] == '-';
-    big_integer value = 0;
-    // Eighteen digits at a time: linear in the (bounded) digit count.
-    std::uint64_t chunk = 0, scale = 1;
-    for (std::size_t i = negative ? 1 : 0; i < text_.size(); ++i) {
-      chunk = chunk * 10 + std::uint64_t(text_[i] - '0');
-      scale *= 10;
-      if (scale == 1000000000000000000ull) {
-        value = value * scale + chunk;
-        chunk = 0;
-        scale = 1;
-      }
-    }
-    if (scale != 1) value = value * scale + chunk;
-    if (negative) value = -value;
-    return value;
-  }
   result<raw_object> get_object() const noexcept;
   result<raw_array> get_array() const noexcept;
 
@@ -394,11 +369,6 @@ class raw_object {
   result<double> get_double(std::string_view name) const noexcept { return get_as(name, &raw_value::get_double); }
   result<bool> get_bool(std::string_view name) const noexcept { return get_as(name, &raw_value::get_bool); }
   result<raw_string> get_string(std::string_view name) const noexcept { return get_as(name, &raw_value::get_string); }
-  result<big_integer> get_big_integer(std::string_view name) const {
-    auto v = get(name);
-    if (!v) return v.error_info();
-    return v->get_big_integer();
-  }
 
   // Byte equality of the text: what a pass-through codec must preserve.
   friend constexpr bool operator==(const raw_object& a, const raw_object& b) noexcept { return a.text_ == b.text_; }
