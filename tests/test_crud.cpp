@@ -188,3 +188,26 @@ TEST_CASE("templated op types over a described struct") {
   auto bad = d.decode<crud_app::todo>(R"({"op":"PUT","id":"1","type":"todos","data":{"completed":0}})", crud_dialect::ps_crud);
   CHECK(bad.code() == errc::missing_field);
 }
+
+TEST_CASE("a typed PATCH built with set, set_null and unset encodes each change") {
+  crud_entry<crud_app::todo> entry;
+  entry.op_id = 9;
+  entry.tx_id = 3;
+  entry.table = "todos";
+  entry.id = "1";
+  patch_row<crud_app::todo> changes;
+  changes.set(&crud_app::todo::description, "Oat milk");
+  changes.set_null(&crud_app::todo::completed);
+  entry.op = patch_op<crud_app::todo>{changes};
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, entry, crud_dialect::sdk); }) ==
+        R"({"op_id":9,"op":"PATCH","type":"todos","id":"1","tx_id":3,"data":{"completed":null,"description":"Oat milk"}})");
+  changes.unset(&crud_app::todo::completed);
+  changes.set(&crud_app::todo::description, "Milk");
+  entry.op = patch_op<crud_app::todo>{changes};
+  const std::string upload = encode([&](json_writer& w) { write_crud_entry(w, entry, crud_dialect::upload); });
+  CHECK(upload == R"({"op":"PATCH","table":"todos","id":"1","transaction_id":3,"op_data":{"description":"Milk"}})");
+  crud_decoder d;
+  auto back = d.decode<crud_app::todo>(upload, crud_dialect::upload);
+  REQUIRE(back);
+  CHECK(back->as_patch()->data == changes);
+}
