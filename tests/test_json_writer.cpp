@@ -97,3 +97,21 @@ TEST_CASE("reusing a string buffer keeps its capacity") {
   }
   CHECK(out.capacity() == capacity);
 }
+
+TEST_CASE("finish() counts the bytes this writer wrote, not what the sink held before") {
+  std::string out = "prefix:";  // a buffer reused without clear(), or a framing prefix
+  json_writer w{string_sink(out)};
+  w.begin_array();
+  w.int_value(12);
+  w.end_array();
+  auto written = w.finish();
+  REQUIRE(written);
+  CHECK(*written == 4);
+  CHECK(out == "prefix:[12]");
+  // Error offsets count from the same start.
+  json_writer again{string_sink(out)};
+  again.string_value("ok");
+  again.double_value(std::numeric_limits<double>::infinity());
+  CHECK(again.finish().code() == errc::not_representable);
+  CHECK(again.finish().error_info().offset == 4);
+}

@@ -106,7 +106,7 @@ inline std::size_t format_double(double value, char* out) noexcept {
 template <class Sink>
 class basic_json_writer {
  public:
-  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)) {}
+  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)), start_(sink_.size()) {}
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -169,20 +169,23 @@ class basic_json_writer {
   void raw_value(const raw_object& v) { scalar(v.text()); }
 
   // Records an error for what cannot be written (the first one sticks):
-  // for field codecs and other writers built on this one.
+  // for field codecs and other writers built on this one. The offset is the
+  // number of bytes this writer had written.
   void fail(errc code, std::string_view why) {
-    if (!error_) error_ = make_error(code, sink_.size(), why);
+    if (!error_) error_ = make_error(code, written(), why);
   }
 
   Sink& sink() noexcept { return sink_; }
   const error& status() const noexcept { return error_; }
-  // The number of bytes written, or the first error.
+  // The number of bytes this writer wrote (not what the sink held before it,
+  // e.g. a reused std::string that was not cleared), or the first error.
   result<std::size_t> finish() const noexcept {
     if (error_) return error_;
-    return sink_.size();
+    return written();
   }
 
  private:
+  std::size_t written() const noexcept { return sink_.size() - start_; }
   void put(char c) { put(std::string_view(&c, 1)); }
   void put(std::string_view text) {
     if (!error_ && !sink_.write(text.data(), text.size())) fail(errc::buffer_too_small, "output buffer is full");
@@ -274,6 +277,7 @@ class basic_json_writer {
   }
 
   Sink sink_;
+  std::size_t start_;  // the sink's size when this writer began
   error error_{};
   bool pending_comma_ = false;
   std::size_t depth_ = 0;

@@ -17,6 +17,7 @@
 
 #include "errors.hpp"
 #include "json_validate.hpp"
+#include "lifetime.hpp"
 #include "limits.hpp"
 
 namespace pswire {
@@ -133,7 +134,10 @@ constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe
 class raw_string {
  public:
   constexpr raw_string() = default;
-  constexpr explicit raw_string(std::string_view escaped) noexcept : escaped_(escaped) {}
+  constexpr explicit raw_string(std::string_view escaped PSWIRE_LIFETIMEBOUND) noexcept : escaped_(escaped) {}
+  // A view of a temporary buffer would dangle at the end of the statement.
+  template <owning_temporary S>
+  explicit raw_string(S&&) = delete;
 
   constexpr std::string_view escaped() const noexcept { return escaped_; }
   constexpr bool has_escapes() const noexcept { return escaped_.find('\\') != std::string_view::npos; }
@@ -187,7 +191,9 @@ class raw_value {
  public:
   constexpr raw_value() = default;
   // `text` must be one valid JSON value without surrounding whitespace.
-  constexpr explicit raw_value(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_value(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_value(S&&) = delete;
 
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr bool empty() const noexcept { return text_.empty(); }
@@ -335,10 +341,14 @@ class raw_object {
 
   constexpr raw_object() = default;
   // `text` must be a validated JSON object (see parse()).
-  constexpr explicit raw_object(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_object(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_object(S&&) = delete;
 
   // Validates `text` (UTF-8 included) as one JSON object and views it.
-  static result<raw_object> parse(std::string_view text, const limits& lim = {}) noexcept;
+  static result<raw_object> parse(std::string_view text PSWIRE_LIFETIMEBOUND, const limits& lim = {}) noexcept;
+  template <owning_temporary S>
+  static result<raw_object> parse(S&&, const limits& = {}) = delete;
 
   constexpr bool present() const noexcept { return !text_.empty(); }
   constexpr std::string_view text() const noexcept { return text_; }
@@ -420,7 +430,9 @@ class raw_array {
   };
 
   constexpr raw_array() = default;
-  constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_array(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_array(S&&) = delete;
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
   constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
