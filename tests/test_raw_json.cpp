@@ -82,3 +82,56 @@ TEST_CASE("parse rejects invalid text with named errors") {
   small.max_message_bytes = 4;
   CHECK(raw_object::parse("{\"a\":1}", small).code() == errc::message_too_large);
 }
+
+TEST_CASE("integer getters take any number whose value is an integer in range, exactly") {
+  struct expectation {
+    std::string_view text;
+    errc int64_code;
+    std::int64_t int64_value;
+  };
+  const expectation cases[] = {
+      {"1.0", errc::ok, 1},
+      {"1e2", errc::ok, 100},
+      {"1E+2", errc::ok, 100},
+      {"1000e-3", errc::ok, 1},
+      {"0.00001e5", errc::ok, 1},
+      {"-0.0", errc::ok, 0},
+      {"0e999999999999999999999999", errc::ok, 0},
+      {"12345678901234567890e-1", errc::ok, 1234567890123456789},
+      {"9223372036854775807.0", errc::ok, INT64_MAX},
+      {"-9223372036854775808.000", errc::ok, INT64_MIN},
+      {"1.5", errc::wrong_type, 0},
+      {"1e-400", errc::wrong_type, 0},
+      {"100e-3", errc::wrong_type, 0},
+      {"9223372036854775808.0", errc::number_out_of_range, 0},
+      {"1e19", errc::number_out_of_range, 0},
+      {"1e400", errc::number_out_of_range, 0},
+      {"-1e999999999999999999999999", errc::number_out_of_range, 0},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    const auto i = raw_value(c.text).get_int64();
+    CHECK(i.code() == c.int64_code);
+    if (i) CHECK(*i == c.int64_value);
+  }
+  CHECK(*raw_value("1.8446744073709551615e19").get_uint64() == UINT64_MAX);
+  CHECK(raw_value("18446744073709551616.0").get_uint64().code() == errc::number_out_of_range);
+  CHECK(raw_value("1e20").get_uint64().code() == errc::number_out_of_range);
+  CHECK(raw_value("-1.0").get_uint64().code() == errc::number_out_of_range);
+}
+
+TEST_CASE("-0 is zero for signed and unsigned integers alike") {
+  CHECK(*raw_value("-0").get_int64() == 0);
+  CHECK(*raw_value("-0").get_uint64() == 0);
+  CHECK(*raw_value("-0e5").get_uint64() == 0);
+}
+
+TEST_CASE("an integer with a long exponent is decided in time linear in its text") {
+  // The exponent is read once, saturating: never a loop over its value.
+  const std::string huge = "1e" + std::string(100000, '9');
+  const std::string tiny = "1e-" + std::string(100000, '9');
+  CHECK(raw_value(huge).get_int64().code() == errc::number_out_of_range);
+  CHECK(raw_value(tiny).get_int64().code() == errc::wrong_type);
+  const std::string many_zeros = "1" + std::string(100000, '0') + "e-100000";
+  CHECK(*raw_value(many_zeros).get_int64() == 1);
+}

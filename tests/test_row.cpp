@@ -3,7 +3,9 @@
 
 #include <pswire/big_integer.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -26,8 +28,15 @@ struct wide {
   raw_value anything;
   bool operator==(const wide&) const = default;
 };
+struct measures {
+  float ratio = 0;
+  std::uint32_t count = 0;
+  std::int64_t offset = 0;
+  bool operator==(const measures&) const = default;
+};
 }  // namespace app
 
+PSWIRE_ROW(app::measures, ratio, count, offset)
 PSWIRE_ROW(app::todo, description, completed, priority, list_id)
 PSWIRE_ROW(app::wide, name, big, small, flag, anything)
 
@@ -147,4 +156,38 @@ TEST_CASE("PSWIRE_ROW works inside the type's namespace, nested namespaces inclu
   CHECK(row_field_count<shop::inventory::detail::bin> == 2);
   CHECK(read_row<shop::inventory::detail::bin>(*raw_object::parse(R"({"slot":70000})")).code() ==
         errc::number_out_of_range);
+}
+
+TEST_CASE("a float field applies the rules of double: out of range is an error, not infinity") {
+  const auto ratio = [](std::string_view number) {
+    const std::string data = R"({"count":0,"offset":0,"ratio":)" + std::string(number) + "}";
+    return read_row<app::measures>(*raw_object::parse(data));
+  };
+  CHECK(ratio("1e39").code() == errc::number_out_of_range);
+  CHECK(ratio("-1e39").code() == errc::number_out_of_range);
+  CHECK(ratio("1e400").code() == errc::number_out_of_range);
+  CHECK(ratio("3.4028235677973366e38").code() == errc::number_out_of_range);  // FLT_MAX + half an ulp rounds up
+  CHECK(ratio("3.4028235e38")->ratio == std::numeric_limits<float>::max());    // just above FLT_MAX rounds down to it
+  CHECK(ratio("-3.4028234663852886e38")->ratio == std::numeric_limits<float>::lowest());
+  CHECK(ratio("1e-50")->ratio == 0.0f);  // underflow is zero, as for double
+  CHECK(std::signbit(ratio("-1e-50")->ratio));
+  CHECK(ratio("0.5")->ratio == 0.5f);
+}
+
+TEST_CASE("integer fields: -0 is 0 for unsigned as for signed, and integer-valued numbers are integers") {
+  auto row = read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":-0,"offset":-0})"));
+  REQUIRE(row);
+  CHECK(row->count == 0);
+  CHECK(row->offset == 0);
+  CHECK(read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":"-0","offset":0})"))->count == 0);
+  auto exponent = read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":4e9,"offset":-2.0})"));
+  REQUIRE(exponent);
+  CHECK(exponent->count == 4000000000u);
+  CHECK(exponent->offset == -2);
+  CHECK(encode([&](json_writer& w) { write_row(w, *exponent); }) == R"({"count":4000000000,"offset":-2,"ratio":0.0})");
+  CHECK(read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":5e9,"offset":0})")).code() ==
+        errc::number_out_of_range);
+  CHECK(read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":-1,"offset":0})")).code() ==
+        errc::number_out_of_range);
+  CHECK(read_row<app::measures>(*raw_object::parse(R"({"ratio":0,"count":0,"offset":0.5})")).code() == errc::wrong_type);
 }

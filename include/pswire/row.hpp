@@ -318,6 +318,18 @@ result<void> read_field(const raw_value& v, T& out) {
   } else if constexpr (std::is_floating_point_v<T>) {
     auto d = v.get_double();
     if (!d) return d.error_info();
+    if constexpr (sizeof(T) < sizeof(double)) {
+      // The rule of double, for T: a value that would round to infinity is out
+      // of range (the nearest double, rounded to T). From FLT_MAX up to half
+      // an ulp above it still rounds to FLT_MAX.
+      // max is (2^digits - 1) ulps, so the ulp (and the threshold) is exact in a double.
+      constexpr double max = static_cast<double>(std::numeric_limits<T>::max());
+      constexpr double ulp = max / static_cast<double>((std::uint64_t{1} << std::numeric_limits<T>::digits) - 1);
+      constexpr double overflow_at = max + ulp / 2;
+      if (*d >= overflow_at || *d <= -overflow_at) {
+        return make_error(errc::number_out_of_range, 0, "number beyond the range of the field's type");
+      }
+    }
     out = static_cast<T>(*d);
     return {};
   } else if constexpr (std::is_same_v<T, std::string>) {
