@@ -3,6 +3,14 @@
 
 #include <pswire/big_integer.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+
 using namespace pswire;
 
 TEST_CASE("raw_object iterates members in wire order with raw values") {
@@ -134,4 +142,52 @@ TEST_CASE("an integer with a long exponent is decided in time linear in its text
   CHECK(raw_value(tiny).get_int64().code() == errc::wrong_type);
   const std::string many_zeros = "1" + std::string(100000, '0') + "e-100000";
   CHECK(*raw_value(many_zeros).get_int64() == 1);
+}
+
+TEST_CASE("get_double is correctly rounded at the edges, with libstdc++ and libc++ alike") {
+  const auto value = [](std::string_view text) { return raw_value(text).get_double(); };
+  // Subnormals: the smallest, the largest, and values that round to them.
+  CHECK(*value("4.9406564584124654e-324") == std::numeric_limits<double>::denorm_min());
+  CHECK(*value("5e-324") == std::numeric_limits<double>::denorm_min());
+  CHECK(*value("2.4703282292062328e-324") == std::numeric_limits<double>::denorm_min());  // just above half: rounds up
+  CHECK(*value("2.2250738585072009e-308") == std::nextafter(std::numeric_limits<double>::min(), 0.0));
+  CHECK(*value("2.2250738585072014e-308") == std::numeric_limits<double>::min());
+  // Underflow is a zero that keeps its sign; overflow is out of range.
+  CHECK(*value("1e-400") == 0.0);
+  CHECK_FALSE(std::signbit(*value("1e-400")));
+  CHECK(std::signbit(*value("-1e-400")));
+  CHECK(std::signbit(*value("-0.0")));
+  CHECK(value("1e400").code() == errc::number_out_of_range);
+  CHECK(value("-1e400").code() == errc::number_out_of_range);
+  CHECK(*value("1.7976931348623157e308") == std::numeric_limits<double>::max());
+  CHECK(value("1.7976931348623159e308").code() == errc::number_out_of_range);  // rounds to infinity
+  // Many digits, and an exact halfway case (2^53 + 1 rounds to even).
+  CHECK(*value("9007199254740993") == 9007199254740992.0);
+  CHECK(*value("9007199254740993.0000000000000000000000000001") == 9007199254740994.0);
+  CHECK(*value("0.1") == 0.1);
+  CHECK(value("\"1\"").code() == errc::wrong_type);
+}
+
+TEST_CASE("get_double round-trips 17 significant digits, like the C library's strtod") {
+  std::uint64_t state = 0x9E3779B97F4A7C15u;
+  const auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    double d = 0;
+    const std::uint64_t bits = next();
+    std::memcpy(&d, &bits, sizeof d);
+    if (!std::isfinite(d)) continue;
+    char text[40];
+    const int n = std::snprintf(text, sizeof text, "%.17g", d);
+    REQUIRE(n > 0);
+    CAPTURE(text);
+    const auto parsed = raw_value(std::string_view(text, static_cast<std::size_t>(n))).get_double();
+    REQUIRE(parsed);
+    CHECK(std::memcmp(&*parsed, &d, sizeof d) == 0);
+    CHECK(*parsed == std::strtod(text, nullptr));
+  }
 }

@@ -3,7 +3,6 @@
 // into the caller's message: it lives exactly as long as that buffer.
 #pragma once
 
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -11,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <type_traits>
 
 #include <simdjson.h>
@@ -301,17 +299,16 @@ class raw_value {
   // range (42, -0, 1.0, 1e2, 1000e-3); a fraction is wrong_type.
   result<std::int64_t> get_int64() const noexcept { return get_integer<std::int64_t>(); }
   result<std::uint64_t> get_uint64() const noexcept { return get_integer<std::uint64_t>(); }
-  // The nearest double to any number; number_out_of_range if it overflows.
+  // The nearest double to any number (correctly rounded, whatever the
+  // locale); number_out_of_range if it overflows, a signed zero if it
+  // underflows. simdjson's exact decimal algorithm does the work: it neither
+  // allocates nor depends on std::from_chars for double, which libc++ 14 lacks.
   result<double> get_double() const noexcept {
     if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected a number");
-    double value = 0;
-    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
-    if (r.ec == std::errc::result_out_of_range) {
-      // from_chars also reports underflow to zero; only overflow is lossy in range.
-      if (!is_overflow()) return 0.0 * (text_[0] == '-' ? -1.0 : 1.0);
+    const double value = simdjson::internal::from_chars(text_.data(), text_.data() + text_.size());
+    if (value == std::numeric_limits<double>::infinity() || value == -std::numeric_limits<double>::infinity()) {
       return make_error(errc::number_out_of_range, 0, "number beyond the range of a double");
     }
-    if (r.ec != std::errc{}) return make_error(errc::invalid_number, 0, "not a number");
     return value;
   }
   result<raw_object> get_object() const noexcept;
@@ -335,12 +332,6 @@ class raw_value {
       if (v.code == errc::ok && (!v.negative || v.magnitude == 0)) return static_cast<Int>(v.magnitude);
     }
     return make_error(errc::number_out_of_range, 0, "integer out of range");
-  }
-  // Does the decimal exponent put the magnitude above DBL_MAX (rather than below DBL_MIN)?
-  constexpr bool is_overflow() const noexcept {
-    const auto e = text_.find_first_of("eE");
-    if (e == std::string_view::npos) return true;  // plain digits only overflow
-    return text_[e + 1] != '-';
   }
 
   std::string_view text_;
