@@ -27,7 +27,6 @@
 #include <vector>
 
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
 
 #include "example_support.hpp"
 

@@ -23,7 +23,6 @@
 #include <sqlite3.h>
 
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
 
 #include "example_support.hpp"
 

@@ -1,6 +1,5 @@
 // Fuzz target: write-API CrudTransaction and TransactionBatch bodies.
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>
 
 #include "fuzz_support.hpp"
 

@@ -1,7 +1,6 @@
 // Fuzz target: checkpoint request/response bodies and service errors
 // (sync lines have their own target, fuzz_sync_lines).
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>
 
 #include "fuzz_support.hpp"
 

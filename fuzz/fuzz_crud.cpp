@@ -1,6 +1,5 @@
 // Fuzz target: CRUD entries in every dialect, and ps_crud rows.
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>
 
 #include "fuzz_support.hpp"
 

@@ -1,6 +1,5 @@
 // Fuzz target: transaction results, batch responses and {message} bodies.
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>
 
 #include "fuzz_support.hpp"
 #include <vector>

@@ -1,7 +1,6 @@
 // Fuzz target: sync lines (one line of the sync stream: checkpoint,
 // checkpoint_diff, data, checkpoint_complete, ...).
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>
 
 #include "fuzz_support.hpp"
 

@@ -1,4 +1,5 @@
 #include "doctest_config.hpp"
-#include <pswire/boost_no_exceptions.hpp>
+#define PSWIRE_DEFINE_BOOST_THROW_HANDLERS  // the one TU of the test binary that defines them
+#include <pswire/big_integer.hpp>
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>

@@ -1,6 +1,8 @@
 // checkpoints.hpp: checkpoint requests, write checkpoints, service errors, sync lines.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 #include <pswire/checkpoints.hpp>
 
 #include <string>
@@ -37,8 +39,9 @@ TEST_CASE("checkpoint_request_id: the service's accept/reject matrix (checkpoint
   CHECK(request_outcome(body(R"("9223372036854775808")")) == "number_out_of_range");
   CHECK(request_outcome(body(R"("999999999999999999999999999999999999999999999")")) == "number_out_of_range");
   CHECK(request_outcome(body("9007199254740992")) == "number_out_of_range");  // 2^53 as a number
-  CHECK(request_outcome(body("1.0")) == "wrong_type");
-  CHECK(request_outcome(body("1e3")) == "wrong_type");
+  CHECK(request_outcome(body("1.0")) == "1");  // integer-valued numbers are integers (Number.isSafeInteger(1.0))
+  CHECK(request_outcome(body("1e3")) == "1000");
+  CHECK(request_outcome(body("1.5")) == "wrong_type");
   CHECK(request_outcome(body(R"("+1")")) == "wrong_type");
   CHECK(request_outcome(body(R"(" 1")")) == "wrong_type");
   CHECK(request_outcome(body(R"("")")) == "wrong_type");

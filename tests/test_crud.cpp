@@ -1,6 +1,8 @@
 // crud.hpp: PUT/PATCH/DELETE entries in the ps_crud, sdk and upload dialects.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 using namespace pswire;
 using test_support::encode;
 
@@ -248,4 +250,55 @@ TEST_CASE("templated op types over a described struct") {
 
   auto bad = d.decode<crud_app::todo>(R"({"op":"PUT","id":"1","type":"todos","data":{"completed":0}})", crud_dialect::ps_crud);
   CHECK(bad.code() == errc::missing_field);
+}
+
+namespace crud_app {
+// A row with a big_integer beside views and scalars: decoding it through
+// crud_decoder at g++ 12 -O2/-O3 once raised -Warray-bounds in result<T>
+// (a Release build of this file is the regression check).
+struct ledger {
+  raw_string name;
+  big_integer balance;
+  std::int32_t small = 0;
+  bool flag = false;
+  raw_value anything;
+};
+}  // namespace crud_app
+PSWIRE_ROW(crud_app::ledger, name, balance, small, flag, anything)
+
+TEST_CASE("a typed entry with a big_integer field decodes and re-encodes exactly") {
+  crud_decoder d;
+  const std::string_view json =
+      R"({"op":"PUT","id":"1","type":"ledger","data":{"anything":[1],"balance":123456789012345678901234567890,"flag":1,"name":"n","small":"7"}})";
+  auto entry = d.decode<crud_app::ledger>(json, crud_dialect::ps_crud);
+  REQUIRE(entry);
+  CHECK(entry->as_put()->data.balance == big_integer("123456789012345678901234567890"));
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, *entry, crud_dialect::ps_crud); }) ==
+        R"({"op":"PUT","id":"1","type":"ledger","data":{"anything":[1],"balance":123456789012345678901234567890,"flag":true,"name":"n","small":7}})");
+  auto bad = d.decode<crud_app::ledger>(R"({"op":"PUT","id":"1","type":"ledger","data":{"balance":1.5}})", crud_dialect::ps_crud);
+  CHECK(bad.code() == errc::wrong_type);
+  CHECK(bad.error_info().path.view() == "balance");
+}
+
+TEST_CASE("a typed PATCH built with set, set_null and unset encodes each change") {
+  crud_entry<crud_app::todo> entry;
+  entry.op_id = 9;
+  entry.tx_id = 3;
+  entry.table = "todos";
+  entry.id = "1";
+  patch_row<crud_app::todo> changes;
+  changes.set(&crud_app::todo::description, "Oat milk");
+  changes.set_null(&crud_app::todo::completed);
+  entry.op = patch_op<crud_app::todo>{changes};
+  CHECK(encode([&](json_writer& w) { write_crud_entry(w, entry, crud_dialect::sdk); }) ==
+        R"({"op_id":9,"op":"PATCH","type":"todos","id":"1","tx_id":3,"data":{"completed":null,"description":"Oat milk"}})");
+  changes.unset(&crud_app::todo::completed);
+  changes.set(&crud_app::todo::description, "Milk");
+  entry.op = patch_op<crud_app::todo>{changes};
+  const std::string upload = encode([&](json_writer& w) { write_crud_entry(w, entry, crud_dialect::upload); });
+  CHECK(upload == R"({"op":"PATCH","table":"todos","id":"1","transaction_id":3,"op_data":{"description":"Milk"}})");
+  crud_decoder d;
+  auto back = d.decode<crud_app::todo>(upload, crud_dialect::upload);
+  REQUIRE(back);
+  CHECK(back->as_patch()->data == changes);
 }

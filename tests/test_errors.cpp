@@ -53,3 +53,16 @@ TEST_CASE("result holds a value or an error") {
   result<void> failed(make_error(errc::missing_field, 1));
   CHECK(failed.code() == errc::missing_field);
 }
+
+TEST_CASE("value_or gives the value, or the fallback for an error") {
+  const result<std::string> ok(std::string("value"));
+  const result<std::string> bad(make_error(errc::wrong_type, 0));
+  CHECK(ok.value_or("fallback") == "value");
+  CHECK(bad.value_or("fallback") == "fallback");
+  CHECK(result<int>(41).value_or(0) == 41);
+  CHECK(result<int>(make_error(errc::number_out_of_range, 0)).value_or(-1) == -1);
+  // On an rvalue the value is moved out, not copied.
+  result<std::string> movable(std::string(100, 'x'));
+  const std::string taken = std::move(movable).value_or("");
+  CHECK(taken.size() == 100);
+}

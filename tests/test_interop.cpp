@@ -7,6 +7,8 @@
 //    pswire's client rules predict, for the ids pswire decoded.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -51,7 +53,7 @@ void compare_objects(const raw_object& core, const raw_object& js, number_differ
     REQUIRE((*c).value.kind() == json_kind::number);
     REQUIRE((*j).value.kind() == json_kind::number);
     CHECK(*(*c).value.get_double() == *(*j).value.get_double());
-    const auto exact = (*c).value.get_big_integer();
+    const auto exact = get_big_integer((*c).value);
     if ((*c).value.is_integer() && exact && boost::multiprecision::abs(*exact) > (big_integer(1) << 53)) {
       ++diff.rounded_integers;
     } else {

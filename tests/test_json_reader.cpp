@@ -27,6 +27,22 @@ error read(std::string_view json, const limits& lim = {}) {
   if (auto done = reader.finish(); !done) return done.error_info();
   return {};
 }
+// The int64 read from member "n" of {"n": <number>}.
+result<std::int64_t> read_n(std::string_view json, const limits& lim = {}) {
+  json_reader reader(lim);
+  if (auto started = reader.start(json); !started) return started.error_info();
+  auto root = reader.root_value();
+  if (!root) return root.error_info();
+  std::int64_t n = 0;
+  auto r = reader.for_each_member(*root, [&](std::string_view, ondemand::value& v, std::size_t) -> result<void> {
+    auto i = reader.read_int64(v);
+    if (!i) return i.error_info();
+    n = *i;
+    return {};
+  });
+  if (!r) return r.error_info();
+  return n;
+}
 }  // namespace
 
 TEST_CASE("accepts valid messages") {
@@ -62,8 +78,8 @@ TEST_CASE("rejects trailing content and empty input") {
 TEST_CASE("classifies integers exactly") {
   CHECK(read(R"({"n":9223372036854775808})").code == errc::number_out_of_range);
   CHECK(read(R"({"n":-9223372036854775809})").code == errc::number_out_of_range);
-  CHECK(read(R"({"n":1.0})").code == errc::wrong_type);
-  CHECK(read(R"({"n":1e3})").code == errc::wrong_type);
+  CHECK(read(R"({"n":1.5})").code == errc::wrong_type);
+  CHECK(read(R"({"n":1e-400})").code == errc::wrong_type);
   CHECK(read(R"({"n":"1"})").code == errc::wrong_type);
   CHECK(read(R"({"n":-})").code == errc::invalid_number);
 }
@@ -102,4 +118,21 @@ TEST_CASE("parses in place when the caller provides padding") {
   REQUIRE(r);
   CHECK(raw_view == "\"in place\"");
   CHECK(raw_view.data() == buffer.data() + 5);  // a view into the caller's buffer
+}
+
+TEST_CASE("read_int64 takes integer-valued numbers exactly, as JSON Schema's integer does") {
+  CHECK(*read_n(R"({"n":1.0})") == 1);
+  CHECK(*read_n(R"({"n":1e2})") == 100);
+  CHECK(*read_n(R"({"n":1000e-3})") == 1);
+  CHECK(*read_n(R"({"n":-0.0})") == 0);
+  CHECK(*read_n(R"({"n":9223372036854775807.0})") == INT64_MAX);
+  CHECK(*read_n(R"({"n":-92233720368547758.08e2})") == INT64_MIN);
+  CHECK(read_n(R"({"n":9223372036854775808.0})").code() == errc::number_out_of_range);
+  CHECK(read_n(R"({"n":1e19})").code() == errc::number_out_of_range);
+  CHECK(read_n(R"({"n":1e400})").code() == errc::number_out_of_range);
+  CHECK(read_n(R"({"n":1.5})").code() == errc::wrong_type);
+  CHECK(read_n(R"({"n":1e-400})").code() == errc::wrong_type);
+  limits short_numbers;
+  short_numbers.max_number_chars = 8;
+  CHECK(read_n(R"({"n":1.0000000e2})", short_numbers).code() == errc::number_too_long);
 }

@@ -1,6 +1,8 @@
 // core/json_writer.hpp: escaping, numbers, sinks.
 #include "test_support.hpp"
 
+#include <pswire/big_integer.hpp>
+
 #include <cmath>
 #include <limits>
 
@@ -38,9 +40,9 @@ TEST_CASE("formats doubles as the core does, shortest round trip") {
 TEST_CASE("writes integers losslessly") {
   CHECK(encode([](json_writer& w) { w.int_value(INT64_MIN); }) == "-9223372036854775808");
   CHECK(encode([](json_writer& w) { w.uint_value(UINT64_MAX); }) == "18446744073709551615");
-  CHECK(encode([](json_writer& w) { w.big_integer_value(big_integer("-123456789012345678901234567890")); }) ==
+  CHECK(encode([](json_writer& w) { write_big_integer(w, big_integer("-123456789012345678901234567890")); }) ==
         "-123456789012345678901234567890");
-  CHECK(encode([](json_writer& w) { w.big_integer_value(0); }) == "0");
+  CHECK(encode([](json_writer& w) { write_big_integer(w, 0); }) == "0");
 }
 
 TEST_CASE("places commas and keys in nested structures") {
@@ -94,4 +96,22 @@ TEST_CASE("reusing a string buffer keeps its capacity") {
     w.string_value("steady state");
   }
   CHECK(out.capacity() == capacity);
+}
+
+TEST_CASE("finish() counts the bytes this writer wrote, not what the sink held before") {
+  std::string out = "prefix:";  // a buffer reused without clear(), or a framing prefix
+  json_writer w{string_sink(out)};
+  w.begin_array();
+  w.int_value(12);
+  w.end_array();
+  auto written = w.finish();
+  REQUIRE(written);
+  CHECK(*written == 4);
+  CHECK(out == "prefix:[12]");
+  // Error offsets count from the same start.
+  json_writer again{string_sink(out)};
+  again.string_value("ok");
+  again.double_value(std::numeric_limits<double>::infinity());
+  CHECK(again.finish().code() == errc::not_representable);
+  CHECK(again.finish().error_info().offset == 4);
 }

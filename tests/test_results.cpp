@@ -231,7 +231,7 @@ TEST_CASE("malformed results: each case has a named error and a path (write-api.
       // operation_index is present but not a non-negative integer
       {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":-1}})", "!number_out_of_range:failed_operation.operation_index"},
       {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":1.5}})", "!wrong_type:failed_operation.operation_index"},
-      {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":1.0}})", "!wrong_type:failed_operation.operation_index"},
+      {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":1.0}})", R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":1}})"},
       {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":"1"}})", "!wrong_type:failed_operation.operation_index"},
       {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":null}})", "!wrong_type:failed_operation.operation_index"},
       {R"({"status":"fatal_error","requires_client_handling":false,"failed_operation":{"error_code":"X","operation_index":9223372036854775808}})", "!number_out_of_range:failed_operation.operation_index"},

@@ -69,12 +69,6 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
 
 }  // namespace detail
 
-// The exact value of an id that did not fit, for error messages: any
-// integer text (digits bounded by the decoder's limits) as a big integer.
-inline result<big_integer> exact_id_value(std::string_view decimal_text) {
-  return raw_value(decimal_text).get_big_integer();
-}
-
 namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,
@@ -99,8 +93,8 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, onde
   if (*type != ondemand::json_type::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer");
   auto raw = reader.read_raw(v);
   if (!raw) return raw.error_info();
-  if (!raw->is_integer()) return reader.fail(errc::wrong_type, at, "expected an integer");
-  auto n = raw->get_int64();
+  auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
+  if (n.code() == errc::wrong_type) return reader.fail(errc::wrong_type, at, "expected an integer");
   if (!n || *n > max_safe_json_integer || *n < -max_safe_json_integer) {
     return reader.fail(errc::number_out_of_range, at, "a JSON number id must be a safe integer (|n| <= 2^53-1)");
   }

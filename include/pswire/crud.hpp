@@ -131,22 +131,25 @@ constexpr crud_dialect_keys keys_of(crud_dialect d) noexcept {
   return {};
 }
 
-// Converts a decoded raw entry to a typed one.
+// Converts a decoded raw entry to a typed one. Each branch constructs the
+// entry once, with its final alternative: assigning a new alternative over a
+// default one made g++ 12 -O1..-O3 warn (-Wmaybe-uninitialized) on the move.
 template <class Row>
 result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
-  crud_entry<Row> typed{raw.op_id, raw.tx_id, raw.table, raw.id, delete_op<Row>{}, raw.old, raw.metadata, raw.key_order};
+  const auto with_op = [&raw](auto&& op) -> result<crud_entry<Row>> {
+    return crud_entry<Row>{raw.op_id, raw.tx_id, raw.table, raw.id, std::forward<decltype(op)>(op), raw.old, raw.metadata, raw.key_order};
+  };
   if (const auto* put = raw.as_put()) {
     auto row = read_row<Row>(put->data);
     if (!row) return row.error_info();
-    typed.op = put_op<Row>{std::move(*row)};
-  } else if (const auto* patch = raw.as_patch()) {
+    return with_op(put_op<Row>{std::move(*row)});
+  }
+  if (const auto* patch = raw.as_patch()) {
     auto row = read_patch<Row>(patch->data);
     if (!row) return row.error_info();
-    typed.op = patch_op<Row>{std::move(*row)};
-  } else if (const auto* del = raw.as_delete()) {
-    typed.op = delete_op<Row>{del->data};
+    return with_op(patch_op<Row>{std::move(*row)});
   }
-  return typed;
+  return with_op(delete_op<Row>{raw.as_delete()->data});
 }
 
 namespace wire {

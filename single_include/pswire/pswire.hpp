@@ -17,10 +17,8 @@
 //   pswire/results.hpp
 //   pswire/error_classification.hpp
 //   pswire/message_kinds.hpp
-// Needs simdjson (3.0.1 or later, link -lsimdjson) and Boost headers (Multiprecision).
-// With -fno-exceptions: in exactly ONE translation unit,
-//   #define PSWIRE_DEFINE_BOOST_THROW_HANDLERS
-// before including this header (the Boost throw handlers of boost_no_exceptions.hpp).
+// Needs simdjson (3.0.1 or later, link -lsimdjson). Integers beyond 64 bits are in
+// big_integer.hpp next to this file (it needs Boost headers).
 #pragma once
 
 // ---- begin pswire/pswire.hpp
@@ -34,12 +32,21 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+// Checks a caller's contract (reading the value of an error result). It is
+// assert() by default, so it is active unless NDEBUG is defined; define
+// PSWIRE_ASSERT before including pswire to route it elsewhere (a logging
+// abort, or nothing).
+#ifndef PSWIRE_ASSERT
+#define PSWIRE_ASSERT(condition) assert(condition)
+#endif
 
 namespace pswire {
 
@@ -191,19 +198,40 @@ class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functio
   bool has_value() const noexcept { return has_value_; }
   explicit operator bool() const noexcept { return has_value_; }
 
-  T& value() & noexcept { return storage_.value; }
-  const T& value() const& noexcept { return storage_.value; }
-  T&& value() && noexcept { return std::move(storage_.value); }
-  T& operator*() & noexcept { return storage_.value; }
-  const T& operator*() const& noexcept { return storage_.value; }
-  T* operator->() noexcept { return &storage_.value; }
-  const T* operator->() const noexcept { return &storage_.value; }
+  // The value; calling these on an error is a contract violation (PSWIRE_ASSERT).
+  T& value() & noexcept { return checked_value(); }
+  const T& value() const& noexcept { return checked_value(); }
+  T&& value() && noexcept { return std::move(checked_value()); }
+  T& operator*() & noexcept { return checked_value(); }
+  const T& operator*() const& noexcept { return checked_value(); }
+  T&& operator*() && noexcept { return std::move(checked_value()); }
+  T* operator->() noexcept { return &checked_value(); }
+  const T* operator->() const noexcept { return &checked_value(); }
+
+  // The value, or `fallback` when there is an error.
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value_ ? storage_.value : static_cast<T>(std::forward<U>(fallback));
+  }
+  template <class U>
+  T value_or(U&& fallback) && {
+    return has_value_ ? std::move(storage_.value) : static_cast<T>(std::forward<U>(fallback));
+  }
 
   // The error; code is errc::ok when there is a value.
   error error_info() const noexcept { return has_value_ ? error{} : storage_.err; }
   errc code() const noexcept { return has_value_ ? errc::ok : storage_.err.code; }
 
  private:
+  T& checked_value() noexcept {
+    PSWIRE_ASSERT(has_value_ && "result<T>: the value of an error was read");
+    return storage_.value;
+  }
+  const T& checked_value() const noexcept {
+    PSWIRE_ASSERT(has_value_ && "result<T>: the value of an error was read");
+    return storage_.value;
+  }
+
   // result constructs and destroys the active member; `= default` would be
   // deleted for a T that is not trivial.
   union storage {  // NOLINT(cppcoreguidelines-special-member-functions)
@@ -580,21 +608,14 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
 // (by a decoder, or by raw_object::parse). A view is a pointer and a length
 // into the caller's message: it lives exactly as long as that buffer.
 
-#include <charconv>
 #include <cstdlib>
 #include <functional>
 #include <limits>
 #include <optional>
-#include <system_error>
 
-#include <boost/multiprecision/cpp_int.hpp>
 
 
 namespace pswire {
-
-// Integers beyond 64 bits, exact. Only built on request, from number text
-// whose length a decoder has already bounded (limits.max_number_chars).
-using big_integer = boost::multiprecision::cpp_int;
 
 enum class json_kind : std::uint8_t { object, array, string, number, boolean, null };
 
@@ -687,6 +708,79 @@ constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) no
   return pos;
 }
 
+// The exact value of validated JSON number text as an integer: JSON Schema's
+// `integer` is a number whose value is an integer, so 1.0, 1e2 and 1000e-3
+// qualify (1.5 does not). Decimal arithmetic on the digits, never a double:
+// the significant digits (leading and trailing zeros dropped) and the decimal
+// exponent decide, in time linear in the text (an exponent's digits are read
+// once, saturating, never looped over by value).
+struct exact_integer {
+  errc code = errc::ok;  // wrong_type (a fraction) or number_out_of_range (more than 64 bits)
+  bool negative = false;
+  std::uint64_t magnitude = 0;  // -0 is 0
+};
+constexpr exact_integer integer_value_of(std::string_view number) noexcept {
+  exact_integer out;
+  std::size_t pos = 0;
+  out.negative = number[0] == '-';
+  if (out.negative) ++pos;
+  const std::size_t int_begin = pos;
+  while (pos < number.size() && is_digit(number[pos])) ++pos;
+  const std::size_t int_digits = pos - int_begin;
+  std::size_t frac_begin = pos, frac_digits = 0;
+  if (pos < number.size() && number[pos] == '.') {
+    frac_begin = ++pos;
+    while (pos < number.size() && is_digit(number[pos])) ++pos;
+    frac_digits = pos - frac_begin;
+  }
+  // Saturates far beyond any exponent that could still give 64 bits.
+  constexpr std::int64_t exponent_cap = 1'000'000'000'000;
+  std::int64_t exponent = 0;
+  if (pos < number.size() && (number[pos] == 'e' || number[pos] == 'E')) {
+    ++pos;
+    const bool negative_exponent = number[pos] == '-';
+    if (number[pos] == '-' || number[pos] == '+') ++pos;
+    for (; pos < number.size(); ++pos) {
+      if (exponent < exponent_cap) exponent = exponent * 10 + (number[pos] - '0');
+    }
+    if (negative_exponent) exponent = -exponent;
+  }
+  // The digits of the significand, integer part then fraction, without the point.
+  const std::size_t digits = int_digits + frac_digits;
+  const auto digit = [&](std::size_t k) {
+    return static_cast<std::uint64_t>(number[k < int_digits ? int_begin + k : frac_begin + (k - int_digits)] - '0');
+  };
+  std::size_t first = 0;
+  while (first < digits && digit(first) == 0) ++first;
+  if (first == digits) return out;  // zero, whatever its sign and exponent
+  std::size_t last = digits - 1;
+  while (digit(last) == 0) --last;
+  // value = digits[first..last] * 10^scale
+  const std::int64_t scale = exponent - static_cast<std::int64_t>(frac_digits) + static_cast<std::int64_t>(digits - 1 - last);
+  if (scale < 0) {
+    out.code = errc::wrong_type;
+    return out;
+  }
+  constexpr std::int64_t max_decimal_digits = 20;  // of 2^64 - 1
+  if (static_cast<std::int64_t>(last - first + 1) + scale > max_decimal_digits) {
+    out.code = errc::number_out_of_range;
+    return out;
+  }
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t magnitude = 0;
+  const auto times_ten_plus = [&](std::uint64_t d) {
+    if (magnitude > (max - d) / 10) return false;
+    magnitude = magnitude * 10 + d;
+    return true;
+  };
+  bool fits = true;
+  for (std::size_t k = first; k <= last && fits; ++k) fits = times_ten_plus(digit(k));
+  for (std::int64_t k = 0; k < scale && fits; ++k) fits = times_ten_plus(0);  // scale <= 20 here
+  if (!fits) out.code = errc::number_out_of_range;
+  out.magnitude = magnitude;
+  return out;
+}
+
 // Fuzz builds define PSWIRE_CHECK_VIEW_BOUNDS: simdjson's stage 1 is not
 // instrumented by the sanitizers, so every view handed out is checked to lie
 // inside the buffer it must point into, and the process aborts otherwise.
@@ -708,7 +802,10 @@ constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe
 class raw_string {
  public:
   constexpr raw_string() = default;
-  constexpr explicit raw_string(std::string_view escaped) noexcept : escaped_(escaped) {}
+  constexpr explicit raw_string(std::string_view escaped PSWIRE_LIFETIMEBOUND) noexcept : escaped_(escaped) {}
+  // A view of a temporary buffer would dangle at the end of the statement.
+  template <owning_temporary S>
+  explicit raw_string(S&&) = delete;
 
   constexpr std::string_view escaped() const noexcept { return escaped_; }
   constexpr bool has_escapes() const noexcept { return escaped_.find('\\') != std::string_view::npos; }
@@ -762,7 +859,9 @@ class raw_value {
  public:
   constexpr raw_value() = default;
   // `text` must be one valid JSON value without surrounding whitespace.
-  constexpr explicit raw_value(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_value(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_value(S&&) = delete;
 
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr bool empty() const noexcept { return text_.empty(); }
@@ -792,40 +891,20 @@ class raw_value {
     if (kind() != json_kind::string) return make_error(errc::wrong_type, 0, "expected a string");
     return raw_string(text_.substr(1, text_.size() - 2));
   }
-  // Exact: integers only, never through a double.
+  // Exact, never through a double: any number whose value is an integer in
+  // range (42, -0, 1.0, 1e2, 1000e-3); a fraction is wrong_type.
   result<std::int64_t> get_int64() const noexcept { return get_integer<std::int64_t>(); }
   result<std::uint64_t> get_uint64() const noexcept { return get_integer<std::uint64_t>(); }
-  // The nearest double to any number; number_out_of_range if it overflows.
+  // The nearest double to any number (correctly rounded, whatever the
+  // locale); number_out_of_range if it overflows, a signed zero if it
+  // underflows. simdjson's exact decimal algorithm does the work: it neither
+  // allocates nor depends on std::from_chars for double, which libc++ 14 lacks.
   result<double> get_double() const noexcept {
     if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected a number");
-    double value = 0;
-    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
-    if (r.ec == std::errc::result_out_of_range) {
-      // from_chars also reports underflow to zero; only overflow is lossy in range.
-      if (!is_overflow()) return 0.0 * (text_[0] == '-' ? -1.0 : 1.0);
+    const double value = simdjson::internal::from_chars(text_.data(), text_.data() + text_.size());
+    if (value == std::numeric_limits<double>::infinity() || value == -std::numeric_limits<double>::infinity()) {
       return make_error(errc::number_out_of_range, 0, "number beyond the range of a double");
     }
-    if (r.ec != std::errc{}) return make_error(errc::invalid_number, 0, "not a number");
-    return value;
-  }
-  // Any integer, exactly, whatever its size.
-  result<big_integer> get_big_integer() const {
-    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer");
-    const bool negative = text_[0] == '-';
-    big_integer value = 0;
-    // Eighteen digits at a time: linear in the (bounded) digit count.
-    std::uint64_t chunk = 0, scale = 1;
-    for (std::size_t i = negative ? 1 : 0; i < text_.size(); ++i) {
-      chunk = chunk * 10 + std::uint64_t(text_[i] - '0');
-      scale *= 10;
-      if (scale == 1000000000000000000ull) {
-        value = value * scale + chunk;
-        chunk = 0;
-        scale = 1;
-      }
-    }
-    if (scale != 1) value = value * scale + chunk;
-    if (negative) value = -value;
     return value;
   }
   result<raw_object> get_object() const noexcept;
@@ -837,20 +916,18 @@ class raw_value {
   template <class Int>
   result<Int> get_integer() const noexcept {
     if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected an integer");
-    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer, found a fraction or exponent");
-    Int value = 0;
-    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
-    if (r.ec == std::errc::result_out_of_range || (r.ec == std::errc::invalid_argument && text_[0] == '-')) {
-      return make_error(errc::number_out_of_range, 0, "integer out of range");
+    const detail::exact_integer v = detail::integer_value_of(text_);
+    if (v.code == errc::wrong_type) return make_error(errc::wrong_type, 0, "expected an integer, found a fraction");
+    constexpr auto max_magnitude = static_cast<std::uint64_t>(std::numeric_limits<Int>::max());
+    if constexpr (std::is_signed_v<Int>) {
+      // The most negative value has a magnitude one beyond the maximum.
+      if (v.code == errc::ok && (v.magnitude <= max_magnitude || (v.negative && v.magnitude == max_magnitude + 1))) {
+        return v.negative ? static_cast<Int>(0 - v.magnitude) : static_cast<Int>(v.magnitude);
+      }
+    } else {
+      if (v.code == errc::ok && (!v.negative || v.magnitude == 0)) return static_cast<Int>(v.magnitude);
     }
-    if (r.ec != std::errc{} || r.ptr != text_.data() + text_.size()) return make_error(errc::invalid_number, 0, "not an integer");
-    return value;
-  }
-  // Does the decimal exponent put the magnitude above DBL_MAX (rather than below DBL_MIN)?
-  constexpr bool is_overflow() const noexcept {
-    const auto e = text_.find_first_of("eE");
-    if (e == std::string_view::npos) return true;  // plain digits only overflow
-    return text_[e + 1] != '-';
+    return make_error(errc::number_out_of_range, 0, "integer out of range");
   }
 
   std::string_view text_;
@@ -930,10 +1007,14 @@ class raw_object {
 
   constexpr raw_object() = default;
   // `text` must be a validated JSON object (see parse()).
-  constexpr explicit raw_object(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_object(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_object(S&&) = delete;
 
   // Validates `text` (UTF-8 included) as one JSON object and views it.
-  static result<raw_object> parse(std::string_view text, const limits& lim = {}) noexcept;
+  static result<raw_object> parse(std::string_view text PSWIRE_LIFETIMEBOUND, const limits& lim = {}) noexcept;
+  template <owning_temporary S>
+  static result<raw_object> parse(S&&, const limits& = {}) = delete;
 
   constexpr bool present() const noexcept { return !text_.empty(); }
   constexpr std::string_view text() const noexcept { return text_; }
@@ -964,11 +1045,6 @@ class raw_object {
   result<double> get_double(std::string_view name) const noexcept { return get_as(name, &raw_value::get_double); }
   result<bool> get_bool(std::string_view name) const noexcept { return get_as(name, &raw_value::get_bool); }
   result<raw_string> get_string(std::string_view name) const noexcept { return get_as(name, &raw_value::get_string); }
-  result<big_integer> get_big_integer(std::string_view name) const {
-    auto v = get(name);
-    if (!v) return v.error_info();
-    return v->get_big_integer();
-  }
 
   // Byte equality of the text: what a pass-through codec must preserve.
   friend constexpr bool operator==(const raw_object& a, const raw_object& b) noexcept { return a.text_ == b.text_; }
@@ -1020,7 +1096,9 @@ class raw_array {
   };
 
   constexpr raw_array() = default;
-  constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_array(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_array(S&&) = delete;
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
   constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
@@ -1196,19 +1274,23 @@ class json_reader {
     return s;
   }
 
+  // An integer: any number whose value is an integer in the int64 range
+  // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
   result<std::int64_t> read_int64(ondemand::value& v) {
     const std::size_t at = offset_of(v);
     std::int64_t i = 0;
     auto e = v.get_int64().get(i);
     if (!e) return i;
     if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
+    // Not a plain int64 for simdjson: decide exactly on the token's text.
     const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
-    if (token.size() > limits_.max_number_chars) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
-    const raw_value as_raw(token);
-    if (as_raw.kind() == json_kind::number && as_raw.is_integer()) {
-      return fail(errc::number_out_of_range, at, "integer outside the int64 range");
-    }
-    return fail(errc::wrong_type, at, "expected an integer");
+    if (raw_value(token).kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
+    const auto scanned = detail::scan_number(token, 0, limits_.max_number_chars);
+    if (scanned.code == errc::number_too_long) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
+    if (scanned.code != errc::ok || scanned.end != token.size()) return fail(errc::invalid_number, at, "not a JSON number");
+    auto exact = raw_value(token).get_int64();
+    if (!exact) return fail(exact.code(), at, exact.error_info().detail);
+    return *exact;
   }
 
   // The JSON type of the value, without consuming it.
@@ -1423,6 +1505,7 @@ class json_reader {
 // encoding never allocates. The first error (buffer full, invalid UTF-8,
 // NaN) sticks; check it once with finish().
 
+#include <charconv>
 #include <cmath>
 
 
@@ -1517,7 +1600,7 @@ inline std::size_t format_double(double value, char* out) noexcept {
 template <class Sink>
 class basic_json_writer {
  public:
-  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)) {}
+  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)), start_(sink_.size()) {}
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -1553,19 +1636,6 @@ class basic_json_writer {
     char buf[24];
     scalar(std::string_view(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)));
   }
-  void big_integer_value(const big_integer& v) {
-    // Digit by digit; linear in the (small) number of digits, no exceptions.
-    char buf[512];
-    big_integer rest = v < 0 ? big_integer(-v) : v;
-    std::size_t n = 0;
-    do {
-      if (n == sizeof buf - 1) return fail(errc::not_representable, "integer too long to write");
-      buf[sizeof buf - 1 - n++] = static_cast<char>('0' + static_cast<int>(rest % 10));
-      rest /= 10;
-    } while (rest != 0);
-    if (v < 0) buf[sizeof buf - 1 - n++] = '-';
-    scalar(std::string_view(buf + sizeof buf - n, n));
-  }
   // Shortest round-trip text; integral values keep a ".0" so they read back as floats.
   void double_value(double v) {
     if (!std::isfinite(v)) return fail(errc::not_representable, "NaN and infinity have no JSON form");
@@ -1592,21 +1662,27 @@ class basic_json_writer {
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
   void raw_value(const raw_object& v) { scalar(v.text()); }
 
+  // Records an error for what cannot be written (the first one sticks):
+  // for field codecs and other writers built on this one. The offset is the
+  // number of bytes this writer had written.
+  void fail(errc code, std::string_view why) {
+    if (!error_) error_ = make_error(code, written(), why);
+  }
+
   Sink& sink() noexcept { return sink_; }
   const error& status() const noexcept { return error_; }
-  // The number of bytes written, or the first error.
+  // The number of bytes this writer wrote (not what the sink held before it,
+  // e.g. a reused std::string that was not cleared), or the first error.
   result<std::size_t> finish() const noexcept {
     if (error_) return error_;
-    return sink_.size();
+    return written();
   }
 
  private:
+  std::size_t written() const noexcept { return sink_.size() - start_; }
   void put(char c) { put(std::string_view(&c, 1)); }
   void put(std::string_view text) {
     if (!error_ && !sink_.write(text.data(), text.size())) fail(errc::buffer_too_small, "output buffer is full");
-  }
-  void fail(errc code, std::string_view why) {
-    if (!error_) error_ = make_error(code, sink_.size(), why);
   }
   // Commas go between the values of a container only: a writer can write
   // several top-level values (one message per line) without a reset.
@@ -1695,6 +1771,7 @@ class basic_json_writer {
   }
 
   Sink sink_;
+  std::size_t start_;  // the sink's size when this writer began
   error error_{};
   bool pending_comma_ = false;
   std::size_t depth_ = 0;
@@ -1790,8 +1867,15 @@ inline error append_pretty_json(std::string_view json, std::string& out, std::si
 // SQLite has no booleans and may store digits as TEXT in an INTEGER column
 // (crud.md §6), so bool accepts 0/1 and integers accept a string of digits.
 
+#include <concepts>
 #include <tuple>
 
+
+// Found by argument-dependent lookup from row_tag, so the global namespace
+// must be one of the tag's associated namespaces: that is what lets PSWIRE_ROW
+// be written at global scope for a type of any namespace, as well as inside
+// the type's own namespace.
+struct pswire_row_global_scope {};
 
 namespace pswire {
 
@@ -1806,58 +1890,34 @@ constexpr row_field<Row, T> field(std::string_view name, T Row::*member) noexcep
   return {name, member};
 }
 
-// Specialize with `static constexpr auto fields = std::make_tuple(field(...), ...)`,
-// or let PSWIRE_ROW write it.
+// The argument PSWIRE_ROW's description function is looked up with.
+template <class Row, class GlobalScope = ::pswire_row_global_scope>
+struct row_tag {};
+
+namespace detail {
+template <class Row>
+concept described_by_macro = requires { pswire_row_fields(row_tag<Row>{}); };
+}  // namespace detail
+
+// A row's fields: `static constexpr auto fields = std::make_tuple(field(...), ...)`.
+// PSWIRE_ROW provides it; specialize it yourself for more than 16 fields.
 template <class Row>
 struct row_description;
-
-template <class Row, class = void>
-struct is_described_row : std::false_type {};
 template <class Row>
-struct is_described_row<Row, std::void_t<decltype(row_description<Row>::fields)>> : std::true_type {};
-
-template <class Row>
-constexpr std::size_t row_field_count = std::tuple_size_v<std::remove_cv_t<decltype(row_description<Row>::fields)>>;
-
-// A PATCH member of a typed row: unchanged (absent), set to NULL, or set to a value.
-enum class field_state : std::uint8_t { absent, null, value };
-
-// PATCH data of a typed row: the values, and each field's tri-state.
-template <class Row>
-struct patch_row {
-  Row values{};
-  std::array<field_state, row_field_count<Row>> states{};
-
-  template <class T>
-  constexpr field_state state(T Row::*member) const noexcept {
-    field_state found = field_state::absent;
-    std::size_t index = 0;
-    std::apply([&](const auto&... f) { ((match(f, member, index) ? void(found = states[index]) : void(), ++index), ...); },
-               row_description<Row>::fields);
-    return found;
-  }
-  template <class T>
-  constexpr void set(T Row::*member, std::optional<T> value) {
-    std::size_t index = 0;
-    std::apply(
-        [&](const auto&... f) {
-          ((match(f, member, index) ? void(states[index] = value ? field_state::value : field_state::null) : void(),
-            ++index),
-           ...);
-        },
-        row_description<Row>::fields);
-    if (value) values.*member = std::move(*value);
-  }
-
-  friend bool operator==(const patch_row&, const patch_row&) = default;
-
- private:
-  template <class F, class M>
-  static constexpr bool match(const F& f, M member, std::size_t /*index*/) noexcept {
-    if constexpr (std::is_same_v<decltype(f.member), M>) return f.member == member;
-    else return false;
-  }
+  requires detail::described_by_macro<Row>
+struct row_description<Row> {
+  static constexpr auto fields = pswire_row_fields(row_tag<Row>{});
 };
+
+template <class Row>
+struct is_described_row : std::bool_constant<requires { row_description<Row>::fields; }> {};
+
+// Field types beyond the built-in ones: specialize row_field_codec<T> with
+//   static result<void> read(const raw_value& json, T& out);
+//   template <class Sink> static void write(basic_json_writer<Sink>& w, const T& value);
+// (pswire/big_integer.hpp does so for big_integer).
+template <class T>
+struct row_field_codec;
 
 namespace detail {
 
@@ -1865,6 +1925,194 @@ template <class T>
 struct is_optional : std::false_type {};
 template <class T>
 struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+concept has_field_codec = requires(const raw_value& json, T& out) {
+  { row_field_codec<T>::read(json, out) } -> std::same_as<result<void>>;
+};
+
+template <class T>
+constexpr bool is_supported_field() {
+  if constexpr (is_optional<T>::value) {
+    return is_supported_field<typename T::value_type>();
+  } else {
+    return std::is_integral_v<T> || std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
+           std::is_same_v<T, raw_string> || std::is_same_v<T, raw_value> || has_field_codec<T>;
+  }
+}
+
+template <class>
+constexpr bool always_false = false;
+
+// A field name as a template argument, so that a diagnostic can print it.
+template <std::size_t N>
+struct field_name_text {
+  char text[N + 1]{};
+  constexpr explicit field_name_text(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < N; ++i) text[i] = name[i];
+  }
+};
+
+// What PSWIRE_ROW describes a row with when given more than 16 fields.
+template <std::size_t FieldCount>
+struct too_many_fields_marker {
+  static constexpr std::size_t field_count = FieldCount;
+};
+template <class Fields>
+struct is_too_many_fields_marker : std::false_type {};
+template <std::size_t FieldCount>
+struct is_too_many_fields_marker<std::tuple<too_many_fields_marker<FieldCount>>> : std::true_type {};
+
+template <class Row>
+using fields_type_of = std::remove_cv_t<decltype(row_description<Row>::fields)>;
+
+template <class Row, std::size_t Index>
+using field_type_of = std::remove_cvref_t<decltype(std::declval<Row&>().*(std::get<Index>(row_description<Row>::fields).member))>;
+
+// Can pswire read and write every field of Row?
+template <class Row>
+constexpr bool row_is_valid() {
+  if constexpr (!is_described_row<Row>::value) {
+    return false;
+  } else if constexpr (is_too_many_fields_marker<fields_type_of<Row>>::value) {
+    return false;
+  } else {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (is_supported_field<field_type_of<Row, I>>() && ...);
+    }(std::make_index_sequence<std::tuple_size_v<fields_type_of<Row>>>{});
+  }
+}
+
+// The compile-time diagnostics of a row type. Each is one static_assert in a
+// class whose template arguments name the type (and the field): compilers
+// print those arguments with the message. A row that fails is then treated
+// as one without fields, so that no second error follows.
+template <class Row>
+struct row_type_has_no_PSWIRE_ROW {
+  static_assert(always_false<Row>,
+                "pswire: the row type (the template argument above) has no PSWIRE_ROW(Type, fields...) in its "
+                "namespace or at global scope, and no pswire::row_description specialization");
+  static constexpr bool reported = true;
+};
+template <class Row, std::size_t FieldCount>
+struct row_has_too_many_fields {
+  static_assert(always_false<Row>,
+                "pswire: PSWIRE_ROW takes at most 16 fields; specialize pswire::row_description<Type> for more");
+  static constexpr bool reported = true;
+};
+template <class Row, std::size_t FieldIndex, field_name_text FieldName, class FieldType>
+struct row_field_type_not_supported {
+  static_assert(always_false<FieldType>,
+                "pswire: unsupported row field type (the row, field index, field name and type are the template "
+                "arguments above); use a built-in one (row.hpp) or specialize pswire::row_field_codec");
+  static constexpr bool reported = true;
+};
+
+template <class Row, std::size_t Index>
+constexpr void report_field() {
+  if constexpr (!is_supported_field<field_type_of<Row, Index>>()) {
+    constexpr std::string_view name = std::get<Index>(row_description<Row>::fields).name;
+    (void)row_field_type_not_supported<Row, Index, field_name_text<name.size()>(name), field_type_of<Row, Index>>::reported;
+  }
+}
+
+template <class Row>
+constexpr void report_row() {
+  if constexpr (!is_described_row<Row>::value) {
+    (void)row_type_has_no_PSWIRE_ROW<Row>::reported;
+  } else if constexpr (is_too_many_fields_marker<fields_type_of<Row>>::value) {
+    (void)row_has_too_many_fields<Row, std::tuple_element_t<0, fields_type_of<Row>>::field_count>::reported;
+  } else {
+    []<std::size_t... I>(std::index_sequence<I...>) {
+      (report_field<Row, I>(), ...);
+    }(std::make_index_sequence<std::tuple_size_v<fields_type_of<Row>>>{});
+  }
+}
+
+// The fields of a valid row, or none (after the diagnostic).
+template <class Row>
+constexpr auto checked_fields() {
+  if constexpr (row_is_valid<Row>()) {
+    return row_description<Row>::fields;
+  } else {
+    // Instantiated for its diagnostic, never run: constant evaluation must
+    // not read the member of a class whose static_assert failed.
+    if (!std::is_constant_evaluated()) report_row<Row>();
+    return std::tuple<>{};
+  }
+}
+template <class Row>
+inline constexpr auto row_fields = checked_fields<Row>();
+
+}  // namespace detail
+
+template <class Row>
+constexpr std::size_t row_field_count = std::tuple_size_v<std::remove_cv_t<decltype(detail::row_fields<Row>)>>;
+
+// A PATCH member of a typed row: unchanged (absent), set to NULL, or set to a value.
+enum class field_state : std::uint8_t { absent, null, value };
+
+// PATCH data of a typed row: the values, and each field's tri-state. The
+// three changes are one call each:
+//   patch.set(&todo::done, true);    // "done": true
+//   patch.set_null(&todo::done);     // "done": null
+//   patch.unset(&todo::done);        // no "done" member: the column is unchanged
+template <class Row>
+struct patch_row {
+  Row values{};
+  std::array<field_state, row_field_count<Row>> states{};
+
+  template <class T>
+  constexpr field_state state(T Row::*member) const noexcept {
+    return states[index_of(member)];
+  }
+  // Sets the field to `value`; for an optional field an empty optional is NULL.
+  template <class T, class V>
+    requires std::is_assignable_v<T&, V&&>
+  constexpr void set(T Row::*member, V&& value) {
+    values.*member = std::forward<V>(value);
+    bool is_null = false;
+    if constexpr (detail::is_optional<T>::value) is_null = !(values.*member).has_value();
+    states[index_of(member)] = is_null ? field_state::null : field_state::value;
+  }
+  // Sets the column to NULL (the field keeps its default value).
+  template <class T>
+  constexpr void set_null(T Row::*member) {
+    values.*member = Row{}.*member;
+    states[index_of(member)] = field_state::null;
+  }
+  // Leaves the column unchanged: the field is not written.
+  template <class T>
+  constexpr void unset(T Row::*member) {
+    values.*member = Row{}.*member;
+    states[index_of(member)] = field_state::absent;
+  }
+
+  friend bool operator==(const patch_row&, const patch_row&) = default;
+
+ private:
+  // The index of a described field; a member the description does not list
+  // is a contract violation.
+  template <class T>
+  static constexpr std::size_t index_of(T Row::*member) noexcept {
+    std::size_t found = row_field_count<Row>;
+    std::size_t index = 0;
+    std::apply(
+        [&](const auto&... f) {
+          ((found = (found == row_field_count<Row> && same_member(f.member, member)) ? index : found, ++index), ...);
+        },
+        detail::row_fields<Row>);
+    PSWIRE_ASSERT(found != row_field_count<Row> && "patch_row: the member is not a field of the row's description");
+    return found;
+  }
+  template <class M, class T>
+  static constexpr bool same_member(M described, T Row::*member) noexcept {
+    if constexpr (std::is_same_v<M, T Row::*>) return described == member;
+    else return false;
+  }
+};
+
+namespace detail {
 
 // Reads one JSON value into a field of type T.
 template <class T>
@@ -1914,6 +2162,18 @@ result<void> read_field(const raw_value& v, T& out) {
   } else if constexpr (std::is_floating_point_v<T>) {
     auto d = v.get_double();
     if (!d) return d.error_info();
+    if constexpr (sizeof(T) < sizeof(double)) {
+      // The rule of double, for T: a value that would round to infinity is out
+      // of range (the nearest double, rounded to T). From FLT_MAX up to half
+      // an ulp above it still rounds to FLT_MAX.
+      // max is (2^digits - 1) ulps, so the ulp (and the threshold) is exact in a double.
+      constexpr double max = static_cast<double>(std::numeric_limits<T>::max());
+      constexpr double ulp = max / static_cast<double>((std::uint64_t{1} << std::numeric_limits<T>::digits) - 1);
+      constexpr double overflow_at = max + ulp / 2;
+      if (*d >= overflow_at || *d <= -overflow_at) {
+        return make_error(errc::number_out_of_range, 0, "number beyond the range of the field's type");
+      }
+    }
     out = static_cast<T>(*d);
     return {};
   } else if constexpr (std::is_same_v<T, std::string>) {
@@ -1927,16 +2187,12 @@ result<void> read_field(const raw_value& v, T& out) {
     if (!s) return s.error_info();
     out = *s;
     return {};
-  } else if constexpr (std::is_same_v<T, big_integer>) {
-    auto b = v.get_big_integer();
-    if (!b) return b.error_info();
-    out = std::move(*b);
-    return {};
   } else if constexpr (std::is_same_v<T, raw_value>) {
     out = v;
     return {};
   } else {
-    static_assert(sizeof(T) == 0, "unsupported row field type");
+    static_assert(has_field_codec<T>, "unsupported row field type (check_row names the field)");
+    return row_field_codec<T>::read(v, out);
   }
 }
 
@@ -1955,12 +2211,11 @@ void write_field(basic_json_writer<Sink>& w, const T& value) {
     w.double_value(static_cast<double>(value));
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, raw_string>) {
     w.string_value(value);
-  } else if constexpr (std::is_same_v<T, big_integer>) {
-    w.big_integer_value(value);
   } else if constexpr (std::is_same_v<T, raw_value>) {
     w.raw_value(value);
   } else {
-    static_assert(sizeof(T) == 0, "unsupported row field type");
+    static_assert(has_field_codec<T>, "unsupported row field type (check_row names the field)");
+    row_field_codec<T>::write(w, value);
   }
 }
 
@@ -1968,7 +2223,7 @@ template <class Row>
 constexpr auto field_names() {
   std::array<std::string_view, row_field_count<Row>> names{};
   std::size_t i = 0;
-  std::apply([&](const auto&... f) { ((names[i++] = f.name), ...); }, row_description<Row>::fields);
+  std::apply([&](const auto&... f) { ((names[i++] = f.name), ...); }, detail::row_fields<Row>);
   return names;
 }
 
@@ -1987,7 +2242,7 @@ constexpr auto sorted_field_order() {
 template <class Row, class Fn>
 constexpr void visit_field(std::size_t wanted, Fn&& fn) {
   std::size_t index = 0;
-  std::apply([&](const auto&... f) { ((index == wanted ? fn(f) : void(), ++index), ...); }, row_description<Row>::fields);
+  std::apply([&](const auto&... f) { ((index == wanted ? fn(f) : void(), ++index), ...); }, detail::row_fields<Row>);
 }
 
 template <class Row>
@@ -2035,7 +2290,7 @@ result<Row> read_row(const raw_object& object) {
   std::size_t index = 0;
   std::apply(
       [&](const auto&... f) {
-        auto check = [&](const auto& f1) {
+        [[maybe_unused]] auto check = [&](const auto& f1) {  // unused for a row without fields
           using T = std::remove_reference_t<decltype(row.*(f1.member))>;
           if (!missing && states[index] != field_state::value && !detail::is_optional<T>::value) {
             missing = make_error(errc::missing_field, 0, "a non-optional column is absent or null");
@@ -2045,7 +2300,7 @@ result<Row> read_row(const raw_object& object) {
         };
         (check(f), ...);
       },
-      row_description<Row>::fields);
+      detail::row_fields<Row>);
   if (missing) return missing;
   return row;
 }
@@ -2098,7 +2353,9 @@ void write_row(basic_json_writer<Sink>& w, const raw_object& row) {
 
 }  // namespace pswire
 
-// ---- PSWIRE_ROW(Type, field...): up to 16 fields (specialize row_description for more).
+// ---- PSWIRE_ROW(Type, field...): up to 16 fields (specialize row_description
+// for more). Write it in Type's namespace or at global scope: it defines the
+// function pswire_row_fields(pswire::row_tag<Type>), found by argument-dependent lookup.
 #define PSWIRE_DETAIL_FIELD(Type, name) ::pswire::field(#name, &Type::name)
 #define PSWIRE_DETAIL_EXPAND(x) x
 #define PSWIRE_DETAIL_F1(T, a) PSWIRE_DETAIL_FIELD(T, a)
@@ -2117,15 +2374,36 @@ void write_row(basic_json_writer<Sink>& w, const raw_object& row) {
 #define PSWIRE_DETAIL_F14(T, a, ...) PSWIRE_DETAIL_FIELD(T, a), PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_F13(T, __VA_ARGS__))
 #define PSWIRE_DETAIL_F15(T, a, ...) PSWIRE_DETAIL_FIELD(T, a), PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_F14(T, __VA_ARGS__))
 #define PSWIRE_DETAIL_F16(T, a, ...) PSWIRE_DETAIL_FIELD(T, a), PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_F15(T, __VA_ARGS__))
-#define PSWIRE_DETAIL_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, NAME, ...) NAME
-#define PSWIRE_ROW(Type, ...)                                                                                         \
-  template <>                                                                                                         \
-  struct pswire::row_description<Type> {                                                                              \
-    static constexpr auto fields = std::make_tuple(PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_PICK(                           \
-        __VA_ARGS__, PSWIRE_DETAIL_F16, PSWIRE_DETAIL_F15, PSWIRE_DETAIL_F14, PSWIRE_DETAIL_F13, PSWIRE_DETAIL_F12,    \
-        PSWIRE_DETAIL_F11, PSWIRE_DETAIL_F10, PSWIRE_DETAIL_F9, PSWIRE_DETAIL_F8, PSWIRE_DETAIL_F7, PSWIRE_DETAIL_F6, \
-        PSWIRE_DETAIL_F5, PSWIRE_DETAIL_F4, PSWIRE_DETAIL_F3, PSWIRE_DETAIL_F2, PSWIRE_DETAIL_F1)(Type, __VA_ARGS__))); \
-  };
+// 17 to 64 fields: a marker that check_row reports as one static_assert.
+#define PSWIRE_DETAIL_TOO_MANY(T, ...) ::pswire::detail::too_many_fields_marker<PSWIRE_DETAIL_COUNT(__VA_ARGS__)>{}
+#define PSWIRE_DETAIL_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, \
+    _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, \
+    _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, \
+    _61, _62, _63, _64, NAME, ...) NAME
+#define PSWIRE_DETAIL_COUNT(...) PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_PICK(__VA_ARGS__, 64, 63, 62, 61, 60, 59, \
+    58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, \
+    32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, \
+    5, 4, 3, 2, 1))
+#define PSWIRE_ROW(Type, ...)                                   \
+  constexpr auto pswire_row_fields(::pswire::row_tag<Type>) { \
+    return std::make_tuple(PSWIRE_DETAIL_EXPAND(PSWIRE_DETAIL_PICK(__VA_ARGS__, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, \
+        PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_TOO_MANY, PSWIRE_DETAIL_F16, \
+        PSWIRE_DETAIL_F15, PSWIRE_DETAIL_F14, PSWIRE_DETAIL_F13, PSWIRE_DETAIL_F12, PSWIRE_DETAIL_F11, \
+        PSWIRE_DETAIL_F10, PSWIRE_DETAIL_F9, PSWIRE_DETAIL_F8, PSWIRE_DETAIL_F7, PSWIRE_DETAIL_F6, \
+        PSWIRE_DETAIL_F5, PSWIRE_DETAIL_F4, PSWIRE_DETAIL_F3, PSWIRE_DETAIL_F2, PSWIRE_DETAIL_F1)(Type, \
+        __VA_ARGS__))); \
+  }
 // ---- end pswire/row.hpp
 // ---- begin pswire/crud.hpp
 // pswire: CRUD operations, the unit of the upload queue.
@@ -2249,22 +2527,25 @@ constexpr crud_dialect_keys keys_of(crud_dialect d) noexcept {
   return {};
 }
 
-// Converts a decoded raw entry to a typed one.
+// Converts a decoded raw entry to a typed one. Each branch constructs the
+// entry once, with its final alternative: assigning a new alternative over a
+// default one made g++ 12 -O1..-O3 warn (-Wmaybe-uninitialized) on the move.
 template <class Row>
 result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
-  crud_entry<Row> typed{raw.op_id, raw.tx_id, raw.table, raw.id, delete_op<Row>{}, raw.old, raw.metadata, raw.key_order};
+  const auto with_op = [&raw](auto&& op) -> result<crud_entry<Row>> {
+    return crud_entry<Row>{raw.op_id, raw.tx_id, raw.table, raw.id, std::forward<decltype(op)>(op), raw.old, raw.metadata, raw.key_order};
+  };
   if (const auto* put = raw.as_put()) {
     auto row = read_row<Row>(put->data);
     if (!row) return row.error_info();
-    typed.op = put_op<Row>{std::move(*row)};
-  } else if (const auto* patch = raw.as_patch()) {
+    return with_op(put_op<Row>{std::move(*row)});
+  }
+  if (const auto* patch = raw.as_patch()) {
     auto row = read_patch<Row>(patch->data);
     if (!row) return row.error_info();
-    typed.op = patch_op<Row>{std::move(*row)};
-  } else if (const auto* del = raw.as_delete()) {
-    typed.op = delete_op<Row>{del->data};
+    return with_op(patch_op<Row>{std::move(*row)});
   }
-  return typed;
+  return with_op(delete_op<Row>{raw.as_delete()->data});
 }
 
 namespace wire {
@@ -2960,12 +3241,6 @@ inline result<std::int64_t> parse_decimal_id(std::string_view text, id_range ran
 
 }  // namespace detail
 
-// The exact value of an id that did not fit, for error messages: any
-// integer text (digits bounded by the decoder's limits) as a big integer.
-inline result<big_integer> exact_id_value(std::string_view decimal_text) {
-  return raw_value(decimal_text).get_big_integer();
-}
-
 namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,
@@ -2990,8 +3265,8 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, onde
   if (*type != ondemand::json_type::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer");
   auto raw = reader.read_raw(v);
   if (!raw) return raw.error_info();
-  if (!raw->is_integer()) return reader.fail(errc::wrong_type, at, "expected an integer");
-  auto n = raw->get_int64();
+  auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
+  if (n.code() == errc::wrong_type) return reader.fail(errc::wrong_type, at, "expected an integer");
   if (!n || *n > max_safe_json_integer || *n < -max_safe_json_integer) {
     return reader.fail(errc::number_out_of_range, at, "a JSON number id must be a safe integer (|n| <= 2^53-1)");
   }
@@ -4902,30 +5177,3 @@ class canonical_codec {
 #define PSWIRE_VERSION_MINOR 1
 #define PSWIRE_VERSION_PATCH 0
 // ---- end pswire/pswire.hpp
-
-#if defined(PSWIRE_DEFINE_BOOST_THROW_HANDLERS)
-// ---- begin pswire/boost_no_exceptions.hpp
-// pswire: for programs built with -fno-exceptions. Boost (which pswire uses
-// for big integers) then requires the program to define
-// boost::throw_exception. Include this header in exactly ONE translation
-// unit of such a program (it defines functions, it does not declare them).
-// pswire never reaches these (it neither divides by zero nor parses
-// malformed digit strings); if anything else in the program does, it aborts.
-
-#if !defined(__cpp_exceptions)
-#include <boost/assert/source_location.hpp>
-#include <boost/throw_exception.hpp>
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
-
-namespace boost {
-void throw_exception(const std::exception& e) {
-  std::fprintf(stderr, "boost::throw_exception without exceptions: %s\n", e.what());
-  std::abort();
-}
-void throw_exception(const std::exception& e, const boost::source_location&) { throw_exception(e); }
-}  // namespace boost
-#endif
-// ---- end pswire/boost_no_exceptions.hpp
-#endif  // PSWIRE_DEFINE_BOOST_THROW_HANDLERS

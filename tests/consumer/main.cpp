@@ -1,5 +1,4 @@
 #include <pswire/pswire.hpp>
-#include <pswire/boost_no_exceptions.hpp>  // defines the handlers only under -fno-exceptions
 
 #include <cstdio>
 

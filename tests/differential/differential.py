@@ -112,10 +112,26 @@ def is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def integer_value(v):
+    """The value of a JSON number that is an integer (1.0 and 1e2 too, as JSON
+    Schema's integer), or None."""
+    if is_int(v):
+        return v
+    if isinstance(v, NumberText):
+        # Beyond Decimal's exponent range: an integer only if it is zero.
+        significand = v.lstrip("-").split("e")[0].split("E")[0]
+        return 0 if set(significand) <= set("0.") else None
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        # int() only within 64 bits: 1e999999 would be a million digits.
+        return int(v) if -2**64 < v < 2**64 else v
+    return None
+
+
 def int64(v):
-    if not is_int(v) or not -2**63 <= v < 2**63:
+    n = integer_value(v)
+    if n is None or not -2**63 <= n < 2**63:
         raise NotProtocol("expected an int64")
-    return v
+    return int(n)
 
 
 def int32(v):  # the core's i32 fields (token_expires_in)
@@ -206,7 +222,7 @@ def decimal_id(v):
 
 def checkpoint_request_id(v):
     """Positive; as a JSON number also a safe integer (checkpoints.md)."""
-    if is_int(v) and abs(v) > 2**53 - 1:
+    if not isinstance(v, str) and integer_value(v) is not None and abs(integer_value(v)) > 2**53 - 1:
         raise NotProtocol("not a safe integer")
     n = decimal_id(v)
     if n < 1:

@@ -5,12 +5,21 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+// Checks a caller's contract (reading the value of an error result). It is
+// assert() by default, so it is active unless NDEBUG is defined; define
+// PSWIRE_ASSERT before including pswire to route it elsewhere (a logging
+// abort, or nothing).
+#ifndef PSWIRE_ASSERT
+#define PSWIRE_ASSERT(condition) assert(condition)
+#endif
 
 namespace pswire {
 
@@ -162,19 +171,40 @@ class [[nodiscard]] result {  // NOLINT(cppcoreguidelines-special-member-functio
   bool has_value() const noexcept { return has_value_; }
   explicit operator bool() const noexcept { return has_value_; }
 
-  T& value() & noexcept { return storage_.value; }
-  const T& value() const& noexcept { return storage_.value; }
-  T&& value() && noexcept { return std::move(storage_.value); }
-  T& operator*() & noexcept { return storage_.value; }
-  const T& operator*() const& noexcept { return storage_.value; }
-  T* operator->() noexcept { return &storage_.value; }
-  const T* operator->() const noexcept { return &storage_.value; }
+  // The value; calling these on an error is a contract violation (PSWIRE_ASSERT).
+  T& value() & noexcept { return checked_value(); }
+  const T& value() const& noexcept { return checked_value(); }
+  T&& value() && noexcept { return std::move(checked_value()); }
+  T& operator*() & noexcept { return checked_value(); }
+  const T& operator*() const& noexcept { return checked_value(); }
+  T&& operator*() && noexcept { return std::move(checked_value()); }
+  T* operator->() noexcept { return &checked_value(); }
+  const T* operator->() const noexcept { return &checked_value(); }
+
+  // The value, or `fallback` when there is an error.
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value_ ? storage_.value : static_cast<T>(std::forward<U>(fallback));
+  }
+  template <class U>
+  T value_or(U&& fallback) && {
+    return has_value_ ? std::move(storage_.value) : static_cast<T>(std::forward<U>(fallback));
+  }
 
   // The error; code is errc::ok when there is a value.
   error error_info() const noexcept { return has_value_ ? error{} : storage_.err; }
   errc code() const noexcept { return has_value_ ? errc::ok : storage_.err.code; }
 
  private:
+  T& checked_value() noexcept {
+    PSWIRE_ASSERT(has_value_ && "result<T>: the value of an error was read");
+    return storage_.value;
+  }
+  const T& checked_value() const noexcept {
+    PSWIRE_ASSERT(has_value_ && "result<T>: the value of an error was read");
+    return storage_.value;
+  }
+
   // result constructs and destroys the active member; `= default` would be
   // deleted for a T that is not trivial.
   union storage {  // NOLINT(cppcoreguidelines-special-member-functions)

@@ -152,19 +152,23 @@ class json_reader {
     return s;
   }
 
+  // An integer: any number whose value is an integer in the int64 range
+  // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
   result<std::int64_t> read_int64(ondemand::value& v) {
     const std::size_t at = offset_of(v);
     std::int64_t i = 0;
     auto e = v.get_int64().get(i);
     if (!e) return i;
     if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
+    // Not a plain int64 for simdjson: decide exactly on the token's text.
     const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
-    if (token.size() > limits_.max_number_chars) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
-    const raw_value as_raw(token);
-    if (as_raw.kind() == json_kind::number && as_raw.is_integer()) {
-      return fail(errc::number_out_of_range, at, "integer outside the int64 range");
-    }
-    return fail(errc::wrong_type, at, "expected an integer");
+    if (raw_value(token).kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
+    const auto scanned = detail::scan_number(token, 0, limits_.max_number_chars);
+    if (scanned.code == errc::number_too_long) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
+    if (scanned.code != errc::ok || scanned.end != token.size()) return fail(errc::invalid_number, at, "not a JSON number");
+    auto exact = raw_value(token).get_int64();
+    if (!exact) return fail(exact.code(), at, exact.error_info().detail);
+    return *exact;
   }
 
   // The JSON type of the value, without consuming it.

@@ -106,7 +106,7 @@ inline std::size_t format_double(double value, char* out) noexcept {
 template <class Sink>
 class basic_json_writer {
  public:
-  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)) {}
+  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)), start_(sink_.size()) {}
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -142,19 +142,6 @@ class basic_json_writer {
     char buf[24];
     scalar(std::string_view(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)));
   }
-  void big_integer_value(const big_integer& v) {
-    // Digit by digit; linear in the (small) number of digits, no exceptions.
-    char buf[512];
-    big_integer rest = v < 0 ? big_integer(-v) : v;
-    std::size_t n = 0;
-    do {
-      if (n == sizeof buf - 1) return fail(errc::not_representable, "integer too long to write");
-      buf[sizeof buf - 1 - n++] = static_cast<char>('0' + static_cast<int>(rest % 10));
-      rest /= 10;
-    } while (rest != 0);
-    if (v < 0) buf[sizeof buf - 1 - n++] = '-';
-    scalar(std::string_view(buf + sizeof buf - n, n));
-  }
   // Shortest round-trip text; integral values keep a ".0" so they read back as floats.
   void double_value(double v) {
     if (!std::isfinite(v)) return fail(errc::not_representable, "NaN and infinity have no JSON form");
@@ -181,21 +168,27 @@ class basic_json_writer {
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
   void raw_value(const raw_object& v) { scalar(v.text()); }
 
+  // Records an error for what cannot be written (the first one sticks):
+  // for field codecs and other writers built on this one. The offset is the
+  // number of bytes this writer had written.
+  void fail(errc code, std::string_view why) {
+    if (!error_) error_ = make_error(code, written(), why);
+  }
+
   Sink& sink() noexcept { return sink_; }
   const error& status() const noexcept { return error_; }
-  // The number of bytes written, or the first error.
+  // The number of bytes this writer wrote (not what the sink held before it,
+  // e.g. a reused std::string that was not cleared), or the first error.
   result<std::size_t> finish() const noexcept {
     if (error_) return error_;
-    return sink_.size();
+    return written();
   }
 
  private:
+  std::size_t written() const noexcept { return sink_.size() - start_; }
   void put(char c) { put(std::string_view(&c, 1)); }
   void put(std::string_view text) {
     if (!error_ && !sink_.write(text.data(), text.size())) fail(errc::buffer_too_small, "output buffer is full");
-  }
-  void fail(errc code, std::string_view why) {
-    if (!error_) error_ = make_error(code, sink_.size(), why);
   }
   // Commas go between the values of a container only: a writer can write
   // several top-level values (one message per line) without a reset.
@@ -284,6 +277,7 @@ class basic_json_writer {
   }
 
   Sink sink_;
+  std::size_t start_;  // the sink's size when this writer began
   error error_{};
   bool pending_comma_ = false;
   std::size_t depth_ = 0;

@@ -3,7 +3,6 @@
 // into the caller's message: it lives exactly as long as that buffer.
 #pragma once
 
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -11,20 +10,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
+#include <type_traits>
 
-#include <boost/multiprecision/cpp_int.hpp>
 #include <simdjson.h>
 
 #include "errors.hpp"
 #include "json_validate.hpp"
+#include "lifetime.hpp"
 #include "limits.hpp"
 
 namespace pswire {
-
-// Integers beyond 64 bits, exact. Only built on request, from number text
-// whose length a decoder has already bounded (limits.max_number_chars).
-using big_integer = boost::multiprecision::cpp_int;
 
 enum class json_kind : std::uint8_t { object, array, string, number, boolean, null };
 
@@ -117,6 +112,79 @@ constexpr std::size_t skip_whitespace(std::string_view text, std::size_t pos) no
   return pos;
 }
 
+// The exact value of validated JSON number text as an integer: JSON Schema's
+// `integer` is a number whose value is an integer, so 1.0, 1e2 and 1000e-3
+// qualify (1.5 does not). Decimal arithmetic on the digits, never a double:
+// the significant digits (leading and trailing zeros dropped) and the decimal
+// exponent decide, in time linear in the text (an exponent's digits are read
+// once, saturating, never looped over by value).
+struct exact_integer {
+  errc code = errc::ok;  // wrong_type (a fraction) or number_out_of_range (more than 64 bits)
+  bool negative = false;
+  std::uint64_t magnitude = 0;  // -0 is 0
+};
+constexpr exact_integer integer_value_of(std::string_view number) noexcept {
+  exact_integer out;
+  std::size_t pos = 0;
+  out.negative = number[0] == '-';
+  if (out.negative) ++pos;
+  const std::size_t int_begin = pos;
+  while (pos < number.size() && is_digit(number[pos])) ++pos;
+  const std::size_t int_digits = pos - int_begin;
+  std::size_t frac_begin = pos, frac_digits = 0;
+  if (pos < number.size() && number[pos] == '.') {
+    frac_begin = ++pos;
+    while (pos < number.size() && is_digit(number[pos])) ++pos;
+    frac_digits = pos - frac_begin;
+  }
+  // Saturates far beyond any exponent that could still give 64 bits.
+  constexpr std::int64_t exponent_cap = 1'000'000'000'000;
+  std::int64_t exponent = 0;
+  if (pos < number.size() && (number[pos] == 'e' || number[pos] == 'E')) {
+    ++pos;
+    const bool negative_exponent = number[pos] == '-';
+    if (number[pos] == '-' || number[pos] == '+') ++pos;
+    for (; pos < number.size(); ++pos) {
+      if (exponent < exponent_cap) exponent = exponent * 10 + (number[pos] - '0');
+    }
+    if (negative_exponent) exponent = -exponent;
+  }
+  // The digits of the significand, integer part then fraction, without the point.
+  const std::size_t digits = int_digits + frac_digits;
+  const auto digit = [&](std::size_t k) {
+    return static_cast<std::uint64_t>(number[k < int_digits ? int_begin + k : frac_begin + (k - int_digits)] - '0');
+  };
+  std::size_t first = 0;
+  while (first < digits && digit(first) == 0) ++first;
+  if (first == digits) return out;  // zero, whatever its sign and exponent
+  std::size_t last = digits - 1;
+  while (digit(last) == 0) --last;
+  // value = digits[first..last] * 10^scale
+  const std::int64_t scale = exponent - static_cast<std::int64_t>(frac_digits) + static_cast<std::int64_t>(digits - 1 - last);
+  if (scale < 0) {
+    out.code = errc::wrong_type;
+    return out;
+  }
+  constexpr std::int64_t max_decimal_digits = 20;  // of 2^64 - 1
+  if (static_cast<std::int64_t>(last - first + 1) + scale > max_decimal_digits) {
+    out.code = errc::number_out_of_range;
+    return out;
+  }
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t magnitude = 0;
+  const auto times_ten_plus = [&](std::uint64_t d) {
+    if (magnitude > (max - d) / 10) return false;
+    magnitude = magnitude * 10 + d;
+    return true;
+  };
+  bool fits = true;
+  for (std::size_t k = first; k <= last && fits; ++k) fits = times_ten_plus(digit(k));
+  for (std::int64_t k = 0; k < scale && fits; ++k) fits = times_ten_plus(0);  // scale <= 20 here
+  if (!fits) out.code = errc::number_out_of_range;
+  out.magnitude = magnitude;
+  return out;
+}
+
 // Fuzz builds define PSWIRE_CHECK_VIEW_BOUNDS: simdjson's stage 1 is not
 // instrumented by the sanitizers, so every view handed out is checked to lie
 // inside the buffer it must point into, and the process aborts otherwise.
@@ -138,7 +206,10 @@ constexpr void check_view_within([[maybe_unused]] std::string_view view, [[maybe
 class raw_string {
  public:
   constexpr raw_string() = default;
-  constexpr explicit raw_string(std::string_view escaped) noexcept : escaped_(escaped) {}
+  constexpr explicit raw_string(std::string_view escaped PSWIRE_LIFETIMEBOUND) noexcept : escaped_(escaped) {}
+  // A view of a temporary buffer would dangle at the end of the statement.
+  template <owning_temporary S>
+  explicit raw_string(S&&) = delete;
 
   constexpr std::string_view escaped() const noexcept { return escaped_; }
   constexpr bool has_escapes() const noexcept { return escaped_.find('\\') != std::string_view::npos; }
@@ -192,7 +263,9 @@ class raw_value {
  public:
   constexpr raw_value() = default;
   // `text` must be one valid JSON value without surrounding whitespace.
-  constexpr explicit raw_value(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_value(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_value(S&&) = delete;
 
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr bool empty() const noexcept { return text_.empty(); }
@@ -222,40 +295,20 @@ class raw_value {
     if (kind() != json_kind::string) return make_error(errc::wrong_type, 0, "expected a string");
     return raw_string(text_.substr(1, text_.size() - 2));
   }
-  // Exact: integers only, never through a double.
+  // Exact, never through a double: any number whose value is an integer in
+  // range (42, -0, 1.0, 1e2, 1000e-3); a fraction is wrong_type.
   result<std::int64_t> get_int64() const noexcept { return get_integer<std::int64_t>(); }
   result<std::uint64_t> get_uint64() const noexcept { return get_integer<std::uint64_t>(); }
-  // The nearest double to any number; number_out_of_range if it overflows.
+  // The nearest double to any number (correctly rounded, whatever the
+  // locale); number_out_of_range if it overflows, a signed zero if it
+  // underflows. simdjson's exact decimal algorithm does the work: it neither
+  // allocates nor depends on std::from_chars for double, which libc++ 14 lacks.
   result<double> get_double() const noexcept {
     if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected a number");
-    double value = 0;
-    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
-    if (r.ec == std::errc::result_out_of_range) {
-      // from_chars also reports underflow to zero; only overflow is lossy in range.
-      if (!is_overflow()) return 0.0 * (text_[0] == '-' ? -1.0 : 1.0);
+    const double value = simdjson::internal::from_chars(text_.data(), text_.data() + text_.size());
+    if (value == std::numeric_limits<double>::infinity() || value == -std::numeric_limits<double>::infinity()) {
       return make_error(errc::number_out_of_range, 0, "number beyond the range of a double");
     }
-    if (r.ec != std::errc{}) return make_error(errc::invalid_number, 0, "not a number");
-    return value;
-  }
-  // Any integer, exactly, whatever its size.
-  result<big_integer> get_big_integer() const {
-    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer");
-    const bool negative = text_[0] == '-';
-    big_integer value = 0;
-    // Eighteen digits at a time: linear in the (bounded) digit count.
-    std::uint64_t chunk = 0, scale = 1;
-    for (std::size_t i = negative ? 1 : 0; i < text_.size(); ++i) {
-      chunk = chunk * 10 + std::uint64_t(text_[i] - '0');
-      scale *= 10;
-      if (scale == 1000000000000000000ull) {
-        value = value * scale + chunk;
-        chunk = 0;
-        scale = 1;
-      }
-    }
-    if (scale != 1) value = value * scale + chunk;
-    if (negative) value = -value;
     return value;
   }
   result<raw_object> get_object() const noexcept;
@@ -267,20 +320,18 @@ class raw_value {
   template <class Int>
   result<Int> get_integer() const noexcept {
     if (kind() != json_kind::number) return make_error(errc::wrong_type, 0, "expected an integer");
-    if (!is_integer()) return make_error(errc::wrong_type, 0, "expected an integer, found a fraction or exponent");
-    Int value = 0;
-    const auto r = std::from_chars(text_.data(), text_.data() + text_.size(), value);
-    if (r.ec == std::errc::result_out_of_range || (r.ec == std::errc::invalid_argument && text_[0] == '-')) {
-      return make_error(errc::number_out_of_range, 0, "integer out of range");
+    const detail::exact_integer v = detail::integer_value_of(text_);
+    if (v.code == errc::wrong_type) return make_error(errc::wrong_type, 0, "expected an integer, found a fraction");
+    constexpr auto max_magnitude = static_cast<std::uint64_t>(std::numeric_limits<Int>::max());
+    if constexpr (std::is_signed_v<Int>) {
+      // The most negative value has a magnitude one beyond the maximum.
+      if (v.code == errc::ok && (v.magnitude <= max_magnitude || (v.negative && v.magnitude == max_magnitude + 1))) {
+        return v.negative ? static_cast<Int>(0 - v.magnitude) : static_cast<Int>(v.magnitude);
+      }
+    } else {
+      if (v.code == errc::ok && (!v.negative || v.magnitude == 0)) return static_cast<Int>(v.magnitude);
     }
-    if (r.ec != std::errc{} || r.ptr != text_.data() + text_.size()) return make_error(errc::invalid_number, 0, "not an integer");
-    return value;
-  }
-  // Does the decimal exponent put the magnitude above DBL_MAX (rather than below DBL_MIN)?
-  constexpr bool is_overflow() const noexcept {
-    const auto e = text_.find_first_of("eE");
-    if (e == std::string_view::npos) return true;  // plain digits only overflow
-    return text_[e + 1] != '-';
+    return make_error(errc::number_out_of_range, 0, "integer out of range");
   }
 
   std::string_view text_;
@@ -360,10 +411,14 @@ class raw_object {
 
   constexpr raw_object() = default;
   // `text` must be a validated JSON object (see parse()).
-  constexpr explicit raw_object(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_object(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_object(S&&) = delete;
 
   // Validates `text` (UTF-8 included) as one JSON object and views it.
-  static result<raw_object> parse(std::string_view text, const limits& lim = {}) noexcept;
+  static result<raw_object> parse(std::string_view text PSWIRE_LIFETIMEBOUND, const limits& lim = {}) noexcept;
+  template <owning_temporary S>
+  static result<raw_object> parse(S&&, const limits& = {}) = delete;
 
   constexpr bool present() const noexcept { return !text_.empty(); }
   constexpr std::string_view text() const noexcept { return text_; }
@@ -394,11 +449,6 @@ class raw_object {
   result<double> get_double(std::string_view name) const noexcept { return get_as(name, &raw_value::get_double); }
   result<bool> get_bool(std::string_view name) const noexcept { return get_as(name, &raw_value::get_bool); }
   result<raw_string> get_string(std::string_view name) const noexcept { return get_as(name, &raw_value::get_string); }
-  result<big_integer> get_big_integer(std::string_view name) const {
-    auto v = get(name);
-    if (!v) return v.error_info();
-    return v->get_big_integer();
-  }
 
   // Byte equality of the text: what a pass-through codec must preserve.
   friend constexpr bool operator==(const raw_object& a, const raw_object& b) noexcept { return a.text_ == b.text_; }
@@ -450,7 +500,9 @@ class raw_array {
   };
 
   constexpr raw_array() = default;
-  constexpr explicit raw_array(std::string_view text) noexcept : text_(text) {}
+  constexpr explicit raw_array(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
+  template <owning_temporary S>
+  explicit raw_array(S&&) = delete;
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
   constexpr std::default_sentinel_t end() const noexcept { return {}; }  // NOLINT(readability-convert-member-functions-to-static): a range's end()
