@@ -135,9 +135,10 @@ def int64(v):
 
 
 def int32(v):  # the core's i32 fields (token_expires_in)
-    if not is_int(v) or not -2**31 <= v < 2**31:
+    n = int64(v)
+    if not -2**31 <= n < 2**31:
         raise NotProtocol("expected an int32")
-    return v
+    return n
 
 
 def string(v):
@@ -222,7 +223,9 @@ def decimal_id(v):
 
 def checkpoint_request_id(v):
     """Positive; as a JSON number also a safe integer (checkpoints.md)."""
-    if not isinstance(v, str) and integer_value(v) is not None and abs(integer_value(v)) > 2**53 - 1:
+    n = None if isinstance(v, str) else integer_value(v)
+    # integer_value keeps a Decimal only beyond 64 bits: not safe either.
+    if n is not None and (isinstance(n, Decimal) or abs(n) > 2**53 - 1):
         raise NotProtocol("not a safe integer")
     n = decimal_id(v)
     if n < 1:
