@@ -1038,23 +1038,27 @@ class raw_object {
 
   result<raw_value> get(std::string_view name) const noexcept {
     if (auto v = find(name)) return *v;
-    return make_error(errc::field_not_found, 0, "no member with that name");
+    return not_found();
   }
-  result<std::int64_t> get_int64(std::string_view name) const noexcept { return get_as(name, &raw_value::get_int64); }
-  result<std::uint64_t> get_uint64(std::string_view name) const noexcept { return get_as(name, &raw_value::get_uint64); }
-  result<double> get_double(std::string_view name) const noexcept { return get_as(name, &raw_value::get_double); }
-  result<bool> get_bool(std::string_view name) const noexcept { return get_as(name, &raw_value::get_bool); }
-  result<raw_string> get_string(std::string_view name) const noexcept { return get_as(name, &raw_value::get_string); }
+  result<std::int64_t> get_int64(std::string_view name) const noexcept { return get_as<&raw_value::get_int64>(name); }
+  result<std::uint64_t> get_uint64(std::string_view name) const noexcept { return get_as<&raw_value::get_uint64>(name); }
+  result<double> get_double(std::string_view name) const noexcept { return get_as<&raw_value::get_double>(name); }
+  result<bool> get_bool(std::string_view name) const noexcept { return get_as<&raw_value::get_bool>(name); }
+  result<raw_string> get_string(std::string_view name) const noexcept { return get_as<&raw_value::get_string>(name); }
 
   // Byte equality of the text: what a pass-through codec must preserve.
   friend constexpr bool operator==(const raw_object& a, const raw_object& b) noexcept { return a.text_ == b.text_; }
 
  private:
-  template <class T>
-  result<T> get_as(std::string_view name, result<T> (raw_value::*getter)() const noexcept) const noexcept {
-    auto v = get(name);
-    if (!v) return v.error_info();
-    return ((*v).*getter)();
+  static error not_found() noexcept { return make_error(errc::field_not_found, 0, "no member with that name"); }
+  // The getter is a template argument, not a run-time member pointer: g++ 12
+  // at -O3 with -fno-exceptions cloned the pointer version per type and then
+  // warned -Wmaybe-uninitialized about the looked-up value.
+  template <auto Getter>
+  auto get_as(std::string_view name) const noexcept -> decltype((raw_value{}.*Getter)()) {
+    const std::optional<raw_value> v = find(name);
+    if (!v) return not_found();
+    return ((*v).*Getter)();
   }
 
   std::string_view text_;
