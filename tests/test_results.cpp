@@ -596,8 +596,10 @@ TEST_CASE("server: the builder refuses what the reference client would refuse, a
 // batch ended); and once anything was refused, finish() fails.
 TEST_CASE("server: random add() sequences never misalign a result (property)") {
   std::mt19937 random(12);  // fixed seed: the same sequences on every run
+  constexpr std::size_t max_adds = 12;  // a trial adds at most 8 + 2
   std::vector<std::string> labels;
-  for (int i = 0; i < 12; ++i) labels.push_back("transaction " + std::to_string(i));
+  labels.reserve(max_adds);
+  for (std::size_t i = 0; i < max_adds; ++i) labels.push_back("transaction " + std::to_string(i));
   enum outcome_kind : unsigned { success, retryable, fatal_handled, fatal_client, fatal_unrouted, fatal_bad_index, not_tried,
                                  unknown, kind_count };
   auto make = [&](unsigned kind, std::size_t tx) -> transaction_result {
@@ -631,7 +633,7 @@ TEST_CASE("server: random add() sequences never misalign a result (property)") {
     for (std::size_t tx = 0; tx < adds; ++tx) {
       CHECK(builder.accepting() == (model_accepting && !model_refused));
       if (stop_when_told && !builder.accepting()) break;
-      const unsigned kind = static_cast<unsigned>(random() % kind_count);
+      const auto kind = static_cast<unsigned>(random() % kind_count);
       const transaction_result r = make(kind, tx);
       const auto added = builder.add(r);
       const bool should_refuse = model_refused || !model_accepting || refusable(kind);

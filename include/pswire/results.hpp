@@ -653,7 +653,7 @@ class batch_response_builder {
     accepting_ = false;
   }
   error poison(error e) {
-    first_error_ = std::move(e);
+    first_error_ = e;
     return first_error_;
   }
   error poison(errc code, std::string_view why) { return poison(make_error(code, writer_.sink().size(), why)); }

@@ -128,7 +128,8 @@ using field_type_of = std::remove_cvref_t<decltype(std::declval<Row&>().*(std::g
 // Can pswire read and write every field of Row?
 template <class Row>
 constexpr bool row_is_valid() {
-  if constexpr (!is_described_row<Row>::value) {
+  // Separate branches: the second test is well-formed only for a described row.
+  if constexpr (!is_described_row<Row>::value) {  // NOLINT(bugprone-branch-clone)
     return false;
   } else if constexpr (is_too_many_fields_marker<fields_type_of<Row>>::value) {
     return false;
@@ -323,7 +324,7 @@ result<void> read_field(const raw_value& v, T& out) {
       // of range (the nearest double, rounded to T). From FLT_MAX up to half
       // an ulp above it still rounds to FLT_MAX.
       // max is (2^digits - 1) ulps, so the ulp (and the threshold) is exact in a double.
-      constexpr double max = static_cast<double>(std::numeric_limits<T>::max());
+      constexpr auto max = static_cast<double>(std::numeric_limits<T>::max());
       constexpr double ulp = max / static_cast<double>((std::uint64_t{1} << std::numeric_limits<T>::digits) - 1);
       constexpr double overflow_at = max + ulp / 2;
       if (*d >= overflow_at || *d <= -overflow_at) {

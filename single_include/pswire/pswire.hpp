@@ -804,7 +804,7 @@ class raw_string {
   constexpr raw_string() = default;
   constexpr explicit raw_string(std::string_view escaped PSWIRE_LIFETIMEBOUND) noexcept : escaped_(escaped) {}
   // A view of a temporary buffer would dangle at the end of the statement.
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_string(S&&) = delete;
 
   constexpr std::string_view escaped() const noexcept { return escaped_; }
@@ -860,7 +860,7 @@ class raw_value {
   constexpr raw_value() = default;
   // `text` must be one valid JSON value without surrounding whitespace.
   constexpr explicit raw_value(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_value(S&&) = delete;
 
   constexpr std::string_view text() const noexcept { return text_; }
@@ -1008,7 +1008,7 @@ class raw_object {
   constexpr raw_object() = default;
   // `text` must be a validated JSON object (see parse()).
   constexpr explicit raw_object(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_object(S&&) = delete;
 
   // Validates `text` (UTF-8 included) as one JSON object and views it.
@@ -1101,7 +1101,7 @@ class raw_array {
 
   constexpr raw_array() = default;
   constexpr explicit raw_array(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_array(S&&) = delete;
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
@@ -1976,7 +1976,8 @@ using field_type_of = std::remove_cvref_t<decltype(std::declval<Row&>().*(std::g
 // Can pswire read and write every field of Row?
 template <class Row>
 constexpr bool row_is_valid() {
-  if constexpr (!is_described_row<Row>::value) {
+  // Separate branches: the second test is well-formed only for a described row.
+  if constexpr (!is_described_row<Row>::value) {  // NOLINT(bugprone-branch-clone)
     return false;
   } else if constexpr (is_too_many_fields_marker<fields_type_of<Row>>::value) {
     return false;
@@ -2171,7 +2172,7 @@ result<void> read_field(const raw_value& v, T& out) {
       // of range (the nearest double, rounded to T). From FLT_MAX up to half
       // an ulp above it still rounds to FLT_MAX.
       // max is (2^digits - 1) ulps, so the ulp (and the threshold) is exact in a double.
-      constexpr double max = static_cast<double>(std::numeric_limits<T>::max());
+      constexpr auto max = static_cast<double>(std::numeric_limits<T>::max());
       constexpr double ulp = max / static_cast<double>((std::uint64_t{1} << std::numeric_limits<T>::digits) - 1);
       constexpr double overflow_at = max + ulp / 2;
       if (*d >= overflow_at || *d <= -overflow_at) {
@@ -4722,7 +4723,7 @@ class batch_response_builder {
     accepting_ = false;
   }
   error poison(error e) {
-    first_error_ = std::move(e);
+    first_error_ = e;
     return first_error_;
   }
   error poison(errc code, std::string_view why) { return poison(make_error(code, writer_.sink().size(), why)); }

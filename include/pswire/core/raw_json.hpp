@@ -208,7 +208,7 @@ class raw_string {
   constexpr raw_string() = default;
   constexpr explicit raw_string(std::string_view escaped PSWIRE_LIFETIMEBOUND) noexcept : escaped_(escaped) {}
   // A view of a temporary buffer would dangle at the end of the statement.
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_string(S&&) = delete;
 
   constexpr std::string_view escaped() const noexcept { return escaped_; }
@@ -264,7 +264,7 @@ class raw_value {
   constexpr raw_value() = default;
   // `text` must be one valid JSON value without surrounding whitespace.
   constexpr explicit raw_value(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_value(S&&) = delete;
 
   constexpr std::string_view text() const noexcept { return text_; }
@@ -412,7 +412,7 @@ class raw_object {
   constexpr raw_object() = default;
   // `text` must be a validated JSON object (see parse()).
   constexpr explicit raw_object(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_object(S&&) = delete;
 
   // Validates `text` (UTF-8 included) as one JSON object and views it.
@@ -505,7 +505,7 @@ class raw_array {
 
   constexpr raw_array() = default;
   constexpr explicit raw_array(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept : text_(text) {}
-  template <owning_temporary S>
+  template <owning_temporary S>  // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): deleted, only for owning temporaries
   explicit raw_array(S&&) = delete;
   constexpr std::string_view text() const noexcept { return text_; }
   constexpr iterator begin() const noexcept { return iterator(text_); }
