@@ -115,3 +115,13 @@ TEST_CASE("finish() counts the bytes this writer wrote, not what the sink held b
   CHECK(again.finish().code() == errc::not_representable);
   CHECK(again.finish().error_info().offset == 4);
 }
+
+TEST_CASE("finish() after the caller cleared the sink counts what it holds, never wraps around") {
+  std::string out = "prefix:";
+  json_writer w{string_sink(out)};
+  out.clear();  // e.g. the last message was sent
+  w.int_value(7);
+  auto written = w.finish();
+  REQUIRE(written);
+  CHECK(*written == 1);
+}

@@ -185,7 +185,9 @@ class basic_json_writer {
   }
 
  private:
-  std::size_t written() const noexcept { return sink_.size() - start_; }
+  // A sink the caller cleared behind the writer's back (one message per
+  // clear) holds only this writer's bytes: count them all, never wrap around.
+  std::size_t written() const noexcept { return sink_.size() >= start_ ? sink_.size() - start_ : sink_.size(); }
   void put(char c) { put(std::string_view(&c, 1)); }
   void put(std::string_view text) {
     if (!error_ && !sink_.write(text.data(), text.size())) fail(errc::buffer_too_small, "output buffer is full");
