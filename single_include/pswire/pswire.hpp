@@ -1288,11 +1288,12 @@ class json_reader {
     if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
     // Not a plain int64 for simdjson: decide exactly on the token's text.
     const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
-    if (raw_value(token).kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
+    const raw_value number(token);
+    if (number.kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
     const auto scanned = detail::scan_number(token, 0, limits_.max_number_chars);
     if (scanned.code == errc::number_too_long) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
     if (scanned.code != errc::ok || scanned.end != token.size()) return fail(errc::invalid_number, at, "not a JSON number");
-    auto exact = raw_value(token).get_int64();
+    auto exact = number.get_int64();
     if (!exact) return fail(exact.code(), at, exact.error_info().detail);
     return *exact;
   }
