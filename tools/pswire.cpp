@@ -217,7 +217,7 @@ std::string describe(const pswire::error& e) {
 
 // The CLI's one set of limits: the decoders get it, and input is read only as
 // far as it allows, so memory stays bounded whatever arrives.
-const pswire::limits cli_limits{};
+constexpr pswire::limits cli_limits{};
 
 // Reads FILE or standard input in fixed chunks. A message, or a line, is kept
 // only up to max_message_bytes + 1 bytes: enough for the decoder to refuse it
@@ -252,7 +252,7 @@ class bounded_input {
     out.clear();
     while (fill()) {
       take(out, end_);
-      if (out.size() > keep_) return true;  // stop reading: the decoder refuses it anyway
+      if (out.size() > kept_bytes) return true;  // stop reading: the decoder refuses it anyway
     }
     return error_ == 0;
   }
@@ -280,6 +280,9 @@ class bounded_input {
   std::string why() const { return "cannot read " + name_ + ": " + std::strerror(error_); }
 
  private:
+  // What a message may hold; one byte more is kept so the decoder can refuse it.
+  static constexpr std::size_t kept_bytes = cli_limits.max_message_bytes;
+
   // Makes unread bytes available; false at the end of input or on an error.
   bool fill() {
     if (pos_ < end_) return true;
@@ -289,9 +292,9 @@ class bounded_input {
     if (std::ferror(file_.get()) != 0) error_ = errno != 0 ? errno : EIO;
     return end_ != 0 && error_ == 0;
   }
-  // Moves chunk bytes up to `stop` into `out`, keeping at most keep_ + 1 of them.
+  // Moves chunk bytes up to `stop` into `out`, keeping at most kept_bytes + 1 of them.
   void take(std::string& out, std::size_t stop) {
-    const std::size_t room = out.size() > keep_ ? 0 : keep_ + 1 - out.size();
+    const std::size_t room = out.size() > kept_bytes ? 0 : kept_bytes + 1 - out.size();
     out.append(chunk_.data() + pos_, std::min(room, stop - pos_));
     pos_ = stop;
   }
@@ -301,7 +304,6 @@ class bounded_input {
   std::array<char, std::size_t{64} << 10> chunk_{};
   std::size_t pos_ = 0, end_ = 0;
   int error_ = 0;
-  std::size_t keep_ = cli_limits.max_message_bytes;
 };
 
 int read_error(const std::string& why) {
