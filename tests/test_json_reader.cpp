@@ -6,39 +6,36 @@ using namespace pswire;
 namespace {
 // Reads {"k": <value>, ...} through the reader, the way decoders do: member
 // "n" as int64, "s" as string, "raw" raw, everything else skipped.
-error read(std::string_view json, const limits& lim = {}) {
+error read(json_input json, const limits& lim = {}) {
   json_reader reader(lim);
-  if (auto started = reader.start(json); !started) return started.error_info();
-  auto root = reader.root_value();
-  if (!root) return root.error_info();
-  auto r = reader.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t) -> result<void> {
-    if (key == "n") {
-      auto i = reader.read_int64(v);
-      return i ? result<void>{} : result<void>{i.error_info()};
-    }
-    if (key == "s") {
-      auto s = reader.read_string(v);
-      return s ? result<void>{} : result<void>{s.error_info()};
-    }
-    auto raw = reader.read_raw(v);
-    return raw ? result<void>{} : result<void>{raw.error_info()};
+  auto r = reader.run(json, [&]() -> result<void> {
+    json_value root = reader.root_value();
+    return reader.for_each_member(root, [&](std::string_view key, json_value& v, std::size_t) -> result<void> {
+      if (key == "n") {
+        auto i = reader.read_int64(v);
+        return i ? result<void>{} : result<void>{i.error_info()};
+      }
+      if (key == "s") {
+        auto s = reader.read_string(v);
+        return s ? result<void>{} : result<void>{s.error_info()};
+      }
+      auto raw = reader.read_raw(v);
+      return raw ? result<void>{} : result<void>{raw.error_info()};
+    });
   });
-  if (!r) return r.error_info();
-  if (auto done = reader.finish(); !done) return done.error_info();
-  return {};
+  CHECK(reader.fast_path_code() == r.code());  // the fast pass and the diagnosis agree
+  return r.error_info();
 }
 // The int64 read from member "n" of {"n": <number>}.
 result<std::int64_t> read_n(std::string_view json, const limits& lim = {}) {
   json_reader reader(lim);
-  if (auto started = reader.start(json); !started) return started.error_info();
-  auto root = reader.root_value();
-  if (!root) return root.error_info();
   std::int64_t n = 0;
-  auto r = reader.for_each_member(*root, [&](std::string_view, ondemand::value& v, std::size_t) -> result<void> {
-    auto i = reader.read_int64(v);
-    if (!i) return i.error_info();
-    n = *i;
-    return {};
+  auto r = reader.run(json, [&]() -> result<void> {
+    json_value root = reader.root_value();
+    return reader.for_each_member(root, [&](std::string_view, json_value& v, std::size_t) -> result<void> {
+      PSWIRE_TRY_ASSIGN(n, reader.read_int64(v));
+      return {};
+    });
   });
   if (!r) return r.error_info();
   return n;
@@ -106,14 +103,15 @@ TEST_CASE("parses in place when the caller provides padding") {
   const std::size_t size = buffer.size();
   buffer.resize(size + simdjson::SIMDJSON_PADDING);
   json_reader reader;
-  REQUIRE(reader.start(std::string_view(buffer.data(), size), buffer.size()));
-  auto root = reader.root_value();
-  REQUIRE(root);
   std::string_view raw_view;
-  auto r = reader.for_each_member(*root, [&](std::string_view, ondemand::value& v, std::size_t) -> result<void> {
-    auto raw = reader.read_raw(v);
-    raw_view = raw->text();
-    return {};
+  auto r = reader.run(json_input::with_capacity(std::string_view(buffer.data(), size), buffer.size()), [&]() -> result<void> {
+    json_value root = reader.root_value();
+    return reader.for_each_member(root, [&](std::string_view, json_value& v, std::size_t) -> result<void> {
+      auto raw = reader.read_raw(v);
+      if (!raw) return raw.error_info();
+      raw_view = raw->text();
+      return {};
+    });
   });
   REQUIRE(r);
   CHECK(raw_view == "\"in place\"");

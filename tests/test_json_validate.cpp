@@ -46,7 +46,11 @@ TEST_CASE("rejects structural errors with invalid_json or trailing_content") {
   }
   CHECK(check("{} {}") == errc::trailing_content);
   CHECK(check("1 2") == errc::trailing_content);
-  CHECK(check("nullx") == errc::trailing_content);
+  // A glued literal or number is no value at all, at the root as anywhere (issue 13).
+  CHECK(check("nullx") == errc::invalid_json);
+  CHECK(check("[truex]") == errc::invalid_json);
+  CHECK(check("1\"x\"") == errc::invalid_json);
+  CHECK(check("null x") == errc::trailing_content);
 }
 
 TEST_CASE("reports the offset of the first problem") {

@@ -172,7 +172,9 @@ TEST_CASE("unknown statuses are kept whole, and never read as success") {
     REQUIRE(r);
     const auto* unknown = std::get_if<unknown_status>(&*r);
     REQUIRE(unknown != nullptr);
-    CHECK(unknown->body.text() == detail::trim_trailing_whitespace(json.substr(json.find('{'))));
+    std::string_view body = json.substr(json.find('{'));
+    body.remove_suffix(body.size() - 1 - body.find_last_not_of(" \n\t\r"));
+    CHECK(unknown->body.text() == body);
     CHECK(roundtrip(json) == unknown->body.text());
     CHECK(failure(check_reference_rules(*r).error_info()) == "!malformed_result:status");
   }
@@ -257,7 +259,7 @@ TEST_CASE("malformed results: each case has a named error and a path (write-api.
       {R"({"status":"success"},)", "!trailing_content:"},
       {"  ", "!empty_input:"},
       {R"({"status":"success")", "!invalid_json:"},
-      {R"({"status":"succ\x"})", "!invalid_string:"},
+      {R"({"status":"succ\x"})", "!invalid_string:status"},
       {"{\"status\":\"\xC3\x28\"}", "!invalid_utf8:"},
   };
   for (const auto& c : cases) {

@@ -37,13 +37,12 @@ class batch_decoder {
 
   // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
   // this decoder and view the input: both must outlive the result.
-  result<crud_transaction> decode_transaction(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    reset();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    if (auto tx = read_transaction(*root); !tx) return tx.error_info();
-    if (auto done = reader_.finish(); !done) return done.error_info();
+  result<crud_transaction> decode_transaction(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      reset();
+      json_value root = reader_.root_value();
+      return read_transaction(root);
+    }));
     link();
     return transactions_.front();
   }
@@ -51,35 +50,23 @@ class batch_decoder {
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_transaction);
 
   // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
-  result<transaction_batch> decode_batch(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    reset();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    bool seen = false;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "transactions") {  // e.g. the legacy on_fatal_error: accepted, ignored
-        return reader_.skip(v);
-      }
-      if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen = true;
-      const std::size_t array_at = reader_.offset_of(v);
-      auto each = reader_.for_each_element(v, [&](ondemand::value& tx, std::size_t index) -> result<void> {
-        if (index >= reader_.limits_in_use().max_batch_transactions) {
-          return reader_.fail(errc::batch_too_large, reader_.offset_of(tx), "more transactions than limits.max_batch_transactions");
-        }
-        return read_transaction(tx);
+  result<transaction_batch> decode_batch(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      reset();
+      json_value root = reader_.root_value();
+      // Other members (e.g. the legacy on_fatal_error) are accepted and ignored.
+      return reader_.read_object(root, batch_members, [&](std::size_t, json_value& v) -> result<void> {
+        const std::size_t array_at = reader_.offset_of(v);
+        PSWIRE_TRY(reader_.for_each_element(v, [&](json_value& tx, std::size_t index) -> result<void> {
+          if (index >= reader_.limits_in_use().max_batch_transactions) {
+            return reader_.fail(errc::batch_too_large, reader_.offset_of(tx), "more transactions than limits.max_batch_transactions");
+          }
+          return read_transaction(tx);
+        }));
+        if (transactions_.empty()) return reader_.fail(errc::batch_empty, array_at, "a batch holds at least one transaction");
+        return {};
       });
-      if (!each) return each;
-      if (transactions_.empty()) return reader_.fail(errc::batch_empty, array_at, "a batch holds at least one transaction");
-      return {};
-    });
-    if (!r) return r.error_info();
-    if (!seen) {
-      return reader_.fail_missing("transactions", object_at);
-    }
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     link();
     return transaction_batch{std::span<const crud_transaction>(transactions_)};
   }
@@ -91,43 +78,32 @@ class batch_decoder {
     std::size_t first, count;
   };
 
+  static constexpr std::string_view batch_member_names[] = {"transactions"};
+  static constexpr member_table<1> batch_members = make_members(batch_member_names, {0});
+  enum transaction_member : std::size_t { m_crud, m_transaction_id, m_transaction_members };
+  static constexpr std::string_view transaction_member_names[m_transaction_members] = {"crud", "transaction_id"};
+  static constexpr member_table<m_transaction_members> transaction_members = make_members(transaction_member_names, {m_crud});
+
   void reset() {
     entries_.clear();
     pending_.clear();
     transactions_.clear();
   }
 
-  result<void> read_transaction(ondemand::value& value) {
-    const std::size_t object_at = reader_.offset_of(value);
+  result<void> read_transaction(json_value& value) {
     pending_transaction tx{std::nullopt, entries_.size(), 0};
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      const unsigned bit = key == "crud" ? 1u : key == "transaction_id" ? 2u : 0u;
-      if (bit == 0) {
-        return reader_.skip(v);
-      }
-      if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= bit;
-      if (bit == 2) {
-        auto null = reader_.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto id = reader_.read_int64(v);
-        if (!id) return id.error_info();
-        tx.transaction_id = *id;
+    PSWIRE_TRY(reader_.read_object(value, transaction_members, [&](std::size_t which, json_value& v) -> result<void> {
+      if (which == m_transaction_id) {
+        PSWIRE_TRY_ASSIGN(tx.transaction_id, reader_.read_optional_int64(v));
         return {};
       }
-      return reader_.for_each_element(v, [&](ondemand::value& op, std::size_t) -> result<void> {
+      return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {
         auto entry = wire::read_crud_entry(reader_, op, crud_dialect::upload);
         if (!entry) return entry.error_info();
         entries_.push_back(*entry);
         return {};
       });
-    });
-    if (!r) return r;
-    if (!(seen & 1u)) {
-      return reader_.fail_missing("crud", object_at);
-    }
+    }));
     tx.count = entries_.size() - tx.first;
     pending_.push_back(tx);
     transactions_.push_back({});

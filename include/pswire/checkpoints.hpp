@@ -73,7 +73,7 @@ namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,
 // write checkpoints and responses).
-inline result<std::int64_t> read_id_string(json_reader& reader, ondemand::value& v, id_range range) {
+inline result<std::int64_t> read_id_string(json_reader& reader, json_value& v, id_range range) {
   const std::size_t at = reader.offset_of(v);
   auto text = reader.read_string(v);
   if (!text) return text.error_info();
@@ -85,12 +85,12 @@ inline result<std::int64_t> read_id_string(json_reader& reader, ondemand::value&
 // The checkpoint-request body's id, exactly as the service validates it: a
 // string matching ^-?[0-9]+$, or an integral JSON number within ±(2^53-1);
 // then 1 ..= 2^63-1.
-inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, ondemand::value& v) {
+inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, json_value& v) {
   const std::size_t at = reader.offset_of(v);
   auto type = reader.type_of(v);
   if (!type) return type.error_info();
-  if (*type == ondemand::json_type::string) return read_id_string(reader, v, id_range::positive);
-  if (*type != ondemand::json_type::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer");
+  if (*type == json_kind::string) return read_id_string(reader, v, id_range::positive);
+  if (*type != json_kind::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer, found neither");
   auto raw = reader.read_raw(v);
   if (!raw) return raw.error_info();
   auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
@@ -102,33 +102,7 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, onde
   return *n;
 }
 
-// Members of one object, with duplicate detection over the protocol names.
-// `on_member(index, value)` gets the index of the name in `names`.
-template <std::size_t N, class OnMember>
-result<void> read_members(json_reader& reader, ondemand::value& value, const std::string_view (&names)[N], unsigned& seen,
-                          OnMember&& on_member) {
-  return reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (key != names[i]) continue;
-      if (seen & (1u << i)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= 1u << i;
-      return on_member(i, v);
-    }
-    return reader.skip(v);  // unknown members: valid JSON, ignored
-  });
-}
-
-// Reports the first name in `required` (indices into names) missing from `seen`.
-template <std::size_t N>
-result<void> require_members(json_reader& reader, std::size_t object_at, const std::string_view (&names)[N], unsigned seen,
-                             std::initializer_list<unsigned> required) {
-  for (unsigned index : required) {
-    if (!(seen & (1u << index))) return reader.fail_missing(names[index], object_at);
-  }
-  return {};
-}
-
-inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader, ondemand::value& v) {
+inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader, json_value& v) {
   auto null = reader.read_null(v);
   if (!null) return null.error_info();
   if (*null) return std::optional<std::int64_t>{};
@@ -138,31 +112,20 @@ inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader,
 }
 
 // `{"data":{<name>:"<id>"}}`, the service's response envelope around one id.
-inline result<std::int64_t> read_data_envelope_id(json_reader& reader, std::string_view json, std::string_view name,
+inline result<std::int64_t> read_data_envelope_id(json_reader& reader, json_input json, const member_table<1>& inner,
                                                   id_range range) {
-  if (auto started = reader.start(json); !started) return started.error_info();
-  auto root = reader.root_value();
-  if (!root) return root.error_info();
-  const std::string_view outer[] = {"data"};
-  const std::string_view inner[] = {name};
+  static constexpr std::string_view envelope_names[] = {"data"};
+  static constexpr member_table<1> envelope = make_members(envelope_names, {0});
   std::int64_t id = 0;
-  unsigned outer_seen = 0;
-  const std::size_t root_at = reader.offset_of(*root);
-  auto r = read_members(reader, *root, outer, outer_seen, [&](std::size_t, ondemand::value& data) -> result<void> {
-    unsigned inner_seen = 0;
-    const std::size_t data_at = reader.offset_of(data);
-    auto members = read_members(reader, data, inner, inner_seen, [&](std::size_t, ondemand::value& v) -> result<void> {
-      auto parsed = read_id_string(reader, v, range);
-      if (!parsed) return parsed.error_info();
-      id = *parsed;
-      return {};
+  PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+    json_value root = reader.root_value();
+    return reader.read_object(root, envelope, [&](std::size_t, json_value& data) -> result<void> {
+      return reader.read_object(data, inner, [&](std::size_t, json_value& v) -> result<void> {
+        PSWIRE_TRY_ASSIGN(id, read_id_string(reader, v, range));
+        return {};
+      });
     });
-    if (!members) return members;
-    return require_members(reader, data_at, inner, inner_seen, {0});
-  });
-  if (!r) return r.error_info();
-  if (auto missing = require_members(reader, root_at, outer, outer_seen, {0}); !missing) return missing.error_info();
-  if (auto done = reader.finish(); !done) return done.error_info();
+  }));
   return id;
 }
 
@@ -295,10 +258,11 @@ class checkpoint_decoder {
  public:
   explicit checkpoint_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  result<checkpoint_request> decode_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<checkpoint_request> decode_checkpoint_request(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     checkpoint_request out;
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
-    auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<2> table = make_members(names, {0, 1});
+    auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
       if (i == 0) return assign(out.client_id, reader_.read_string(v));
       return assign(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
     });
@@ -307,21 +271,26 @@ class checkpoint_decoder {
   }
 
   result<checkpoint_request_response> decode_checkpoint_request_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "checkpoint_request_id", id_range::positive);
+    static constexpr std::string_view names[] = {"checkpoint_request_id"};
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto id = wire::read_data_envelope_id(reader_, json, table, id_range::positive);
     if (!id) return id.error_info();
     return checkpoint_request_response{*id};
   }
 
   result<write_checkpoint_response> decode_write_checkpoint_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::non_negative);
+    static constexpr std::string_view names[] = {"write_checkpoint"};
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto id = wire::read_data_envelope_id(reader_, json, table, id_range::non_negative);
     if (!id) return id.error_info();
     return write_checkpoint_response{*id};
   }
 
-  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<custom_checkpoint_request> decode_custom_checkpoint_request(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     custom_checkpoint_request out;
     static constexpr std::string_view names[] = {"user_id", "client_id"};
-    auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<2> table = make_members(names, {0, 1});
+    auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
       return assign(i == 0 ? out.user_id : out.client_id, reader_.read_string(v));
     });
     if (!r) return r.error_info();
@@ -331,22 +300,24 @@ class checkpoint_decoder {
   result<custom_checkpoint_response> decode_custom_checkpoint_response(std::string_view json) {
     custom_checkpoint_response out;
     static constexpr std::string_view names[] = {"checkpoint"};
-    auto r = decode_object(json, names, {0}, [&](std::size_t, ondemand::value& v) -> result<void> {
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto r = decode_object(json, table, [&](std::size_t, json_value& v) -> result<void> {
       return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
   }
 
-  result<service_error> decode_service_error(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<service_error> decode_service_error(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     service_error out;
-    static constexpr std::string_view envelope[] = {"error"};
+    static constexpr std::string_view envelope_names[] = {"error"};
+    static constexpr member_table<1> envelope = make_members(envelope_names, {0});
     static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
                                                  "stack", "details"};
-    auto r = decode_object(json, envelope, {0}, [&](std::size_t, ondemand::value& error_data) -> result<void> {
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(error_data);
-      auto members = wire::read_members(reader_, error_data, names, seen, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<9> table = make_members(names, {0});
+    auto r = decode_object(json, envelope, [&](std::size_t, json_value& error_data) -> result<void> {
+      out = {};
+      return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
         switch (i) {
           case 0: return assign(out.code, reader_.read_string(v));
           case 2: return assign(out.status, reader_.read_int64(v));
@@ -358,34 +329,29 @@ class checkpoint_decoder {
           }
         }
       });
-      if (!members) return members;
-      return wire::require_members(reader_, at, names, seen, {0});
     });
     if (!r) return r.error_info();
     return out;
   }
 
   // One line of the sync stream (NDJSON). Spans in the result live until the next decode.
-  result<sync_line> decode_sync_line(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    buckets_.clear();
-    removed_.clear();
-    oplog_.clear();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t root_at = reader_.offset_of(*root);
+  result<sync_line> decode_sync_line(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     std::optional<sync_line> line;
-    std::size_t members = 0;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (++members > 1) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
-      auto decoded = read_line_body(key, v);
-      if (!decoded) return decoded.error_info();
-      line = *decoded;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      buckets_.clear();
+      removed_.clear();
+      oplog_.clear();
+      line.reset();
+      json_value root = reader_.root_value();
+      const std::size_t root_at = reader_.offset_of(root);
+      PSWIRE_TRY(reader_.for_each_member(root, [&](std::string_view key, json_value& v, std::size_t key_at) -> result<void> {
+        if (line) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
+        PSWIRE_TRY_ASSIGN(line, read_line_body(key, v));
+        return {};
+      }));
+      if (!line) return reader_.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
       return {};
-    });
-    if (!r) return r.error_info();
-    if (!line) return reader_.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     link(*line);
     return *line;
   }
@@ -407,19 +373,14 @@ class checkpoint_decoder {
   }
 
   template <std::size_t N, class OnMember>
-  result<void> decode_object(std::string_view json, const std::string_view (&names)[N], std::initializer_list<unsigned> required,
-                             OnMember&& on_member) {
-    if (auto started = reader_.start(json); !started) return started;
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    unsigned seen = 0;
-    const std::size_t at = reader_.offset_of(*root);
-    if (auto r = wire::read_members(reader_, *root, names, seen, on_member); !r) return r;
-    if (auto missing = wire::require_members(reader_, at, names, seen, required); !missing) return missing;
-    return reader_.finish();
+  result<void> decode_object(json_input json, const member_table<N>& table, OnMember&& on_member) {
+    return reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      return reader_.read_object(root, table, on_member);
+    });
   }
 
-  result<checksum32> read_checksum(ondemand::value& v) {
+  result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     auto raw = reader_.read_raw(v);
     if (!raw) return raw.error_info();
@@ -443,7 +404,7 @@ class checkpoint_decoder {
     return static_cast<checksum32>(static_cast<std::uint64_t>(value) & 0xFFFFFFFFu);
   }
 
-  result<std::int32_t> read_priority(ondemand::value& v) {
+  result<std::int32_t> read_priority(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     auto p = reader_.read_int64(v);
     if (!p) return p.error_info();
@@ -453,13 +414,12 @@ class checkpoint_decoder {
     return static_cast<std::int32_t>(*p);
   }
 
-  result<void> read_buckets(ondemand::value& v, std::vector<bucket_checksum>& out) {
+  result<void> read_buckets(json_value& v, std::vector<bucket_checksum>& out) {
     static constexpr std::string_view names[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
-    return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t) -> result<void> {
+    static constexpr member_table<5> table = make_members(names, {0, 1});
+    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
       bucket_checksum b;
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(element);
-      auto r = wire::read_members(reader_, element, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(b.bucket, reader_.read_string(m));
           case 1: return assign(b.checksum, read_checksum(m));
@@ -477,7 +437,7 @@ class checkpoint_decoder {
             auto raw = reader_.read_raw(m);
             if (!raw) return raw.error_info();
             if (raw->kind() != json_kind::array && !raw->is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(raw->text().data()), "subscriptions must be an array");
+              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "subscriptions must be an array");
             }
             if (!raw->is_null()) b.subscriptions = *raw;
             return {};
@@ -485,19 +445,17 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r;
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 1}); !missing) return missing;
       out.push_back(b);
       return {};
     });
   }
 
-  result<void> read_oplog(ondemand::value& v) {
+  result<void> read_oplog(json_value& v) {
     static constexpr std::string_view names[] = {"op_id", "op", "object_type", "object_id", "subkey", "data", "checksum"};
-    return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t) -> result<void> {
+    static constexpr member_table<7> table = make_members(names, {0, 1, 6});
+    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
       oplog_entry e;
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(element);
-      auto r = wire::read_members(reader_, element, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(e.op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: {
@@ -523,7 +481,7 @@ class checkpoint_decoder {
             auto raw = reader_.read_raw(m);
             if (!raw) return raw.error_info();
             if (raw->kind() != json_kind::string && raw->kind() != json_kind::object && !raw->is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(raw->text().data()), "oplog data is a string or an object");
+              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "oplog data is a string or an object");
             }
             if (!raw->is_null()) e.data = *raw;
             return {};
@@ -532,13 +490,12 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r;
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 1, 6}); !missing) return missing;
       oplog_.push_back(e);
       return {};
     });
   }
 
-  result<sync_line> read_line_body(std::string_view type, ondemand::value& v) {
+  result<sync_line> read_line_body(std::string_view type, json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     if (type == "token_expires_in") {
       auto seconds = reader_.read_int64(v);
@@ -553,11 +510,12 @@ class checkpoint_decoder {
       const bool diff = type == "checkpoint_diff";
       static constexpr std::string_view names[] = {"last_op_id", "write_checkpoint", "buckets", "streams", "updated_buckets",
                                                    "removed_buckets"};
+      static constexpr member_table<6> checkpoint_table = make_members(names, {0, 2});
+      static constexpr member_table<6> diff_table = make_members(names, {0, 4, 5});
       std::int64_t last_op_id = 0;
       std::optional<std::int64_t> write_checkpoint;
       raw_value streams;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, diff ? diff_table : checkpoint_table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: return assign(write_checkpoint, wire::read_optional_id(reader_, m));
@@ -572,7 +530,7 @@ class checkpoint_decoder {
             return read_buckets(m, buckets_);
           default:
             if (!diff) break;
-            return reader_.for_each_element(m, [&](ondemand::value& name, std::size_t) -> result<void> {
+            return reader_.for_each_element(m, [&](json_value& name, std::size_t) -> result<void> {
               auto s = reader_.read_string(name);
               if (!s) return s.error_info();
               removed_.push_back(*s);
@@ -582,20 +540,17 @@ class checkpoint_decoder {
         return reader_.skip(m);
       });
       if (!r) return r.error_info();
-      if (diff) {
-        if (auto missing = wire::require_members(reader_, at, names, seen, {0, 4, 5}); !missing) return missing.error_info();
-        return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
-      }
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 2}); !missing) return missing.error_info();
+      if (diff) return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
       return sync_line{checkpoint_line{last_op_id, write_checkpoint, {}, streams}};
     }
     if (type == "checkpoint_complete" || type == "partial_checkpoint_complete") {
       const bool partial = type == "partial_checkpoint_complete";
       static constexpr std::string_view names[] = {"last_op_id", "priority"};
+      static constexpr member_table<2> complete_table = make_members(names);
+      static constexpr member_table<2> partial_table = make_members(names, {1});
       std::optional<std::int64_t> last_op_id;
       std::int32_t priority = 0;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, partial ? partial_table : complete_table, [&](std::size_t i, json_value& m) -> result<void> {
         if (i == 0) return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
         if (!partial) {
           return reader_.skip(m);
@@ -604,14 +559,13 @@ class checkpoint_decoder {
       });
       if (!r) return r.error_info();
       if (!partial) return sync_line{checkpoint_complete_line{last_op_id}};
-      if (auto missing = wire::require_members(reader_, at, names, seen, {1}); !missing) return missing.error_info();
       return sync_line{partial_checkpoint_complete_line{last_op_id, priority}};
     }
     if (type == "data") {
       static constexpr std::string_view names[] = {"bucket", "after", "next_after", "has_more", "data"};
+      static constexpr member_table<5> table = make_members(names, {0, 4});
       data_line line;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(line.bucket, reader_.read_string(m));
           case 1: return assign(line.after, wire::read_optional_id(reader_, m));
@@ -630,7 +584,6 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r.error_info();
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 4}); !missing) return missing.error_info();
       return sync_line{line};
     }
     auto raw = reader_.read_raw(v);

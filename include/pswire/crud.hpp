@@ -154,97 +154,68 @@ result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
 
 namespace wire {
 
-// Decodes one entry object of any dialect from the reader's current value.
-inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondemand::value& value, crud_dialect dialect) {
-  enum member : unsigned { m_op_id, m_op, m_table, m_id, m_tx_id, m_data, m_old, m_metadata, m_count };
-  const crud_dialect_keys k = keys_of(dialect);
-  const std::string_view names[m_count] = {k.op_id, k.op, k.table, k.id, k.tx_id, k.data, k.old, k.metadata};
-  const std::size_t object_at = reader.offset_of(value);
-  crud_entry<raw_object> entry;
-  std::optional<op_type> op;
-  raw_object data;
-  unsigned seen = 0;
+enum crud_member : std::size_t { m_op_id, m_op, m_table, m_id, m_tx_id, m_data, m_old, m_metadata, m_crud_members };
 
-  auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-    unsigned which = m_count;
-    for (unsigned i = 0; i < m_count; ++i) {
-      if (!names[i].empty() && key == names[i]) which = i;
-    }
-    if (which == m_count) {  // unknown members are accepted, but must be valid JSON
-      return reader.skip(v);
-    }
-    if (seen & (1u << which)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
-    seen |= 1u << which;
-    const std::size_t at = reader.offset_of(v);
+constexpr member_table<m_crud_members> crud_members(crud_dialect dialect) {
+  const crud_dialect_keys k = keys_of(dialect);
+  const std::string_view names[m_crud_members] = {k.op_id, k.op, k.table, k.id, k.tx_id, k.data, k.old, k.metadata};
+  return make_members(names, {m_op, m_table, m_id});
+}
+inline constexpr member_table<m_crud_members> crud_member_tables[] = {
+    crud_members(crud_dialect::ps_crud), crud_members(crud_dialect::sdk), crud_members(crud_dialect::upload)};
+
+// Decodes one entry object of any dialect from the reader's current value.
+inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect) {
+  crud_entry<raw_object> entry;
+  op_type op{};
+  raw_object data;
+  bool table_seen = false;
+  auto member = [&](std::size_t which, json_value& v) -> result<void> {
     switch (which) {
       case m_op: {
-        auto s = reader.read_string(v);
-        if (!s) return s.error_info();
-        op = parse_op_type(*s);
-        if (!op) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
+        const std::size_t at = reader.offset_of(v);
+        std::string_view name;
+        PSWIRE_TRY_ASSIGN(name, reader.read_string(v));
+        const auto parsed = parse_op_type(name);
+        if (!parsed) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
+        op = *parsed;
         return {};
       }
       case m_table:
-      case m_id: {
-        auto s = reader.read_string(v);
-        if (!s) return s.error_info();
-        (which == m_table ? entry.table : entry.id) = *s;
-        if (which == m_id && (seen & (1u << m_table))) entry.key_order = ps_crud_key_order::type_then_id;
+        table_seen = true;
+        PSWIRE_TRY_ASSIGN(entry.table, reader.read_string(v));
         return {};
-      }
-      case m_op_id:
-      case m_tx_id: {
-        auto null = reader.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto i = reader.read_int64(v);
-        if (!i) return i.error_info();
-        (which == m_op_id ? entry.op_id : entry.tx_id) = *i;
+      case m_id:
+        if (table_seen) entry.key_order = ps_crud_key_order::type_then_id;
+        PSWIRE_TRY_ASSIGN(entry.id, reader.read_string(v));
         return {};
-      }
-      case m_data:
-      case m_old: {
-        auto null = reader.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto o = reader.read_raw_object(v);
-        if (!o) return o.error_info();
-        (which == m_data ? data : entry.old) = *o;
-        return {};
-      }
-      case m_metadata: {
-        auto type = reader.type_of(v);
-        if (!type) return type.error_info();
-        if (*type == ondemand::json_type::string) {
-          auto str = reader.read_string(v);
-          if (!str) return str.error_info();
-          entry.metadata = *str;
+      case m_op_id: PSWIRE_TRY_ASSIGN(entry.op_id, reader.read_optional_int64(v)); return {};
+      case m_tx_id: PSWIRE_TRY_ASSIGN(entry.tx_id, reader.read_optional_int64(v)); return {};
+      case m_data: PSWIRE_TRY_ASSIGN(data, reader.read_optional_raw_object(v)); return {};
+      case m_old: PSWIRE_TRY_ASSIGN(entry.old, reader.read_optional_raw_object(v)); return {};
+      default: {  // m_metadata
+        json_kind kind{};
+        PSWIRE_TRY_ASSIGN(kind, reader.type_of(v));
+        if (kind == json_kind::string) {
+          PSWIRE_TRY_ASSIGN(entry.metadata, reader.read_string(v));
           return {};
         }
-        auto raw = reader.read_raw(v);  // validates whatever it is
-        if (!raw) return raw.error_info();
-        if (*type == ondemand::json_type::null) return {};
         // Core 0.4.0/0.4.1 wrote a non-TEXT _metadata as a JSON number; every
-        // core since drops it, and so do we (docs/crud.md).
-        if (*type == ondemand::json_type::number && dialect == crud_dialect::ps_crud) return {};
-        return reader.fail(errc::wrong_type, at, "metadata must be a string");
+        // core since drops it, and so do we (docs/crud.md). Null is absent.
+        const bool dropped = kind == json_kind::null || (kind == json_kind::number && dialect == crud_dialect::ps_crud);
+        if (!dropped) return reader.fail_type(detail::expected::string, v);
+        return reader.skip(v);
       }
-      default: return {};
     }
-  });
-  if (!r) return r.error_info();
-
-  for (unsigned required : {unsigned(m_op), unsigned(m_table), unsigned(m_id)}) {
-    if (!(seen & (1u << required))) return reader.fail_missing(names[required], object_at);
-  }
-  switch (*op) {
+  };
+  PSWIRE_TRY(reader.read_object(value, crud_member_tables[static_cast<std::size_t>(dialect)], member));
+  switch (op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
     case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
   return entry;
 }
-
 
 }  // namespace wire
 
@@ -342,7 +313,7 @@ class crud_decoder {
 
   // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode(std::string_view json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
+  result<crud_entry<Row>> decode(json_input json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_raw(reader_, json, dialect));
   }
   // Written out because Row is given explicitly (decode<todo>(...)).
@@ -352,7 +323,7 @@ class crud_decoder {
   // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
   template <class Row = raw_object>
   result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id,
-                                         std::string_view data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+                                         json_input data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
     if (entry) {
       entry->op_id = id;
@@ -376,56 +347,44 @@ class crud_decoder {
   const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
 
  private:
-  static result<crud_entry<raw_object>> decode_raw(json_reader& reader, std::string_view json, crud_dialect dialect) {
-    if (auto started = reader.start(json); !started) return started.error_info();
-    auto root = reader.root_value();
-    if (!root) return root.error_info();
-    auto entry = wire::read_crud_entry(reader, *root, dialect);
-    if (!entry) return entry;
-    if (auto done = reader.finish(); !done) return done.error_info();
+  static result<crud_entry<raw_object>> decode_raw(json_reader& reader, json_input json, crud_dialect dialect) {
+    crud_entry<raw_object> entry;
+    PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+      json_value root = reader.root_value();
+      PSWIRE_TRY_ASSIGN(entry, wire::read_crud_entry(reader, root, dialect));
+      return {};
+    }));
     return entry;
   }
 
-  result<crud_entry<raw_object>> decode_row_raw(std::string_view row_json) {
-    if (auto started = reader_.start(row_json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    std::optional<std::int64_t> id, tx_id;
-    std::optional<std::string_view> data;
+  enum row_member : std::size_t { m_row_id, m_row_tx_id, m_row_data, m_row_members };
+  static constexpr std::string_view row_member_names[m_row_members] = {"id", "tx_id", "data"};
+  static constexpr member_table<m_row_members> row_members = make_members(row_member_names, {m_row_id, m_row_data});
+
+  result<crud_entry<raw_object>> decode_row_raw(json_input row_json) {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> tx_id;
+    std::string_view data;
     std::size_t data_at = 0;
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      const unsigned bit = key == "id" ? 1u : key == "tx_id" ? 2u : key == "data" ? 4u : 0u;
-      if (bit == 0) {
-        return reader_.skip(v);
-      }
-      if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= bit;
-      if (bit == 4) {
-        data_at = reader_.offset_of(v);
-        auto s = reader_.read_string(v);
-        if (!s) return s.error_info();
-        data = *s;
-        return {};
-      }
-      auto null = reader_.read_null(v);
-      if (!null) return null.error_info();
-      if (*null) {
-        if (bit == 1) return reader_.fail(errc::wrong_type, key_at, "the ps_crud id is never null");
-        return {};
-      }
-      auto i = reader_.read_int64(v);
-      if (!i) return i.error_info();
-      (bit == 1 ? id : tx_id) = *i;
-      return {};
-    });
-    if (!r) return r.error_info();
-    for (auto [bit, name] : {std::pair{1u, "id"}, std::pair{4u, "data"}}) {
-      if (!(seen & bit)) return reader_.fail_missing(name, object_at);
-    }
-    if (auto done = reader_.finish(); !done) return done.error_info();
-    auto entry = decode_raw(inner_, *data, crud_dialect::ps_crud);
+    PSWIRE_TRY(reader_.run(row_json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      return reader_.read_object(root, row_members, [&](std::size_t which, json_value& v) -> result<void> {
+        switch (which) {
+          case m_row_id:
+            if (reader_.type_of(v).value_or(json_kind::object) == json_kind::null) {
+              return reader_.fail(errc::wrong_type, reader_.offset_of(v), "the ps_crud id is never null");
+            }
+            PSWIRE_TRY_ASSIGN(id, reader_.read_int64(v));
+            return {};
+          case m_row_tx_id: PSWIRE_TRY_ASSIGN(tx_id, reader_.read_optional_int64(v)); return {};
+          default:
+            data_at = reader_.offset_of(v);
+            PSWIRE_TRY_ASSIGN(data, reader_.read_string(v));
+            return {};
+        }
+      });
+    }));
+    auto entry = decode_raw(inner_, data, crud_dialect::ps_crud);
     if (!entry) {
       error e = entry.error_info();
       error outer = make_error(e.code, data_at, e.detail);

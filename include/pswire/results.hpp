@@ -128,66 +128,55 @@ class result_decoder {
 
   // One TransactionResponse: the PoC's whole POST /api/data answer, or one
   // element of a batch response.
-  result<transaction_result> decode_result(std::string_view json PSWIRE_LIFETIMEBOUND,
+  result<transaction_result> decode_result(json_input json PSWIRE_LIFETIMEBOUND,
                                            result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    auto read = read_result(*root, json, dialect, std::nullopt);
-    if (!read) return read.error_info();
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    std::optional<decoded_result> read;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      auto one = read_result(root, dialect, std::nullopt);
+      if (!one) return one.error_info();
+      read.emplace(std::move(*one));
+      return {};
+    }));
     return std::move(*read);
   }
 
   // A TransactionBatchResponse. The call fails for the message as a whole
   // (syntax, limits, the envelope); a malformed result is an error in its slot.
-  result<batch_response> decode_batch_response(std::string_view json PSWIRE_LIFETIMEBOUND,
+  result<batch_response> decode_batch_response(json_input json PSWIRE_LIFETIMEBOUND,
                                                result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
-    results_.clear();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    bool seen = false;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "results") return reader_.skip(v);
-      if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen = true;
-      return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t index) -> result<void> {
-        if (index >= reader_.limits_in_use().max_batch_transactions) {
-          return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
-        }
-        auto read = read_result(element, json, dialect, index);
-        if (!read) return read.error_info();
-        results_.push_back(std::move(*read));
-        return {};
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      results_.clear();
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      return reader_.read_object(root, results_members, [&](std::size_t, json_value& v) -> result<void> {
+        return reader_.for_each_element(v, [&](json_value& element, std::size_t index) -> result<void> {
+          if (index >= reader_.limits_in_use().max_batch_transactions) {
+            return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
+          }
+          auto read = read_result(element, dialect, index);
+          if (!read) return read.error_info();
+          results_.push_back(std::move(*read));
+          return {};
+        });
       });
-    });
-    if (!r) return r.error_info();
-    if (!seen) return reader_.fail_missing("results", object_at);
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     return batch_response{results_};
   }
 
   // A MessageResponse {"message":"..."}.
-  result<message_response> decode_message_response(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    std::optional<std::string_view> message;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "message") return reader_.skip(v);
-      if (message) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      auto text = reader_.read_string(v);
-      if (!text) return text.error_info();
-      message = *text;
-      return {};
-    });
-    if (!r) return r.error_info();
-    if (!message) return reader_.fail_missing("message", object_at);
-    if (auto done = reader_.finish(); !done) return done.error_info();
-    return message_response{*message};
+  result<message_response> decode_message_response(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    std::string_view message;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      return reader_.read_object(root, message_members, [&](std::size_t, json_value& v) -> result<void> {
+        PSWIRE_TRY_ASSIGN(message, reader_.read_string(v));
+        return {};
+      });
+    }));
+    return message_response{message};
   }
 
   // The results are views of the input: a temporary std::string would be
@@ -202,29 +191,31 @@ class result_decoder {
   using decoded_result = result<transaction_result>;
   using member_path = detail::member_path;
 
-  // Every message here is an object. Checked before json_reader::root_value(),
-  // which cannot hand out a scalar root (simdjson: SCALAR_DOCUMENT_AS_VALUE).
-  result<ondemand::value> root_object(std::string_view json) {
-    ondemand::json_type type{};
-    if (auto e = reader_.document().type().get(type)) return reader_.fail(e, 0);
-    if (type != ondemand::json_type::object) {
-      return reader_.fail(errc::wrong_type, detail::skip_whitespace(json, 0), "expected an object");
-    }
-    return reader_.root_value();
+  static constexpr std::string_view results_member_names[] = {"results"};
+  static constexpr member_table<1> results_members = make_members(results_member_names, {0});
+  static constexpr std::string_view message_member_names[] = {"message"};
+  static constexpr member_table<1> message_members = make_members(message_member_names, {0});
+
+  // Every message here is an object.
+  result<void> root_object(json_value& root) {
+    json_kind kind{};
+    PSWIRE_TRY_ASSIGN(kind, reader_.type_of(root));
+    if (kind != json_kind::object) return reader_.fail_type(detail::expected::object, root);
+    return {};
   }
 
   // Consumes a value that breaks the schema (it must still be valid JSON).
-  result<void> skip_invalid(ondemand::value& v, detail::result_problem& first, const detail::result_problem& found) {
+  result<void> skip_invalid(json_value& v, detail::result_problem& first, const detail::result_problem& found) {
     if (auto skipped = reader_.skip(v); !skipped) return skipped;
     first.note(found);
     return {};
   }
 
-  result<void> read_text(ondemand::value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
+  result<void> read_text(json_value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::string) {
+    if (*type != json_kind::string) {
       return skip_invalid(v, problem, {errc::wrong_type, reader_.offset_of(v), "expected a string", at});
     }
     auto text = reader_.read_string(v);
@@ -235,7 +226,7 @@ class result_decoder {
 
   // A boolean or an integer, read through its validated text.
   template <class T>
-  result<void> read_scalar(ondemand::value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
+  result<void> read_scalar(json_value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
                            detail::result_problem& problem, member_path at) {
     const std::size_t offset = reader_.offset_of(v);
     auto raw = reader_.read_raw(v);
@@ -249,34 +240,37 @@ class result_decoder {
     return {};
   }
 
-  result<void> read_failed_operation(ondemand::value& v, failed_operation& out, detail::result_problem& problem) {
-    enum member : unsigned { m_error_code, m_message, m_details, m_operation_index, m_count };
-    static constexpr std::string_view names[m_count] = {"error_code", "message", "details", "operation_index"};
+  enum failed_member : std::size_t { m_error_code, m_failed_message, m_details, m_operation_index, m_failed_members };
+  static constexpr std::string_view failed_member_names[m_failed_members] = {"error_code", "message", "details",
+                                                                             "operation_index"};
+  static constexpr member_table<m_failed_members> failed_members = make_members(failed_member_names);
+
+  // A repeated member of a result breaks that result only: it is a problem of its slot.
+  template <std::size_t N>
+  auto duplicate_is_problem(const member_table<N>& table, detail::result_problem* problems, std::string_view outer) {
+    return [this, &table, problems, outer](std::size_t which, json_value& v, std::size_t key_at) -> result<void> {
+      const member_path at = outer.empty() ? member_path{table.names[which], {}} : member_path{outer, table.names[which]};
+      return skip_invalid(v, problems[outer.empty() ? which : 0], {errc::duplicate_key, key_at, "member appears twice", at});
+    };
+  }
+  auto skip_unknown() {
+    return [this](std::string_view, json_value& v, std::size_t) { return reader_.skip(v); };
+  }
+
+  result<void> read_failed_operation(json_value& v, failed_operation& out, detail::result_problem& problem) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::object) {
+    if (*type != json_kind::object) {
       return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
     }
     std::optional<borrowed_text> error_code;
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
-      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return reader_.skip(mv);
-      const member_path at{"failed_operation", names[which]};
-      if (seen & (1u << which)) {
-        return skip_invalid(mv, problem, {errc::duplicate_key, key_at, "member appears twice", at});
-      }
-      seen |= 1u << which;
+    auto member = [&](std::size_t which, json_value& mv) -> result<void> {
+      const member_path at{"failed_operation", failed_member_names[which]};
       switch (which) {
         case m_error_code: return read_text(mv, error_code, problem, at);
-        case m_message: return read_text(mv, out.message, problem, at);
-        case m_details: {
-          auto details = reader_.read_raw(mv);
-          if (!details) return details.error_info();
-          out.details = *details;
-          return {};
-        }
+        case m_failed_message: return read_text(mv, out.message, problem, at);
+        case m_details: PSWIRE_TRY_ASSIGN(out.details, reader_.read_raw(mv)); return {};
         default: {
           const std::size_t index_at = reader_.offset_of(mv);
           auto read = read_scalar(mv, out.operation_index, &raw_value::get_int64, problem, at);
@@ -287,8 +281,9 @@ class result_decoder {
           return read;
         }
       }
-    });
-    if (!r) return r;
+    };
+    PSWIRE_TRY(reader_.read_object(v, failed_members, member, skip_unknown(),
+                                   duplicate_is_problem(failed_members, &problem, "failed_operation")));
     if (error_code) {
       out.error_code = *error_code;
     } else {
@@ -311,15 +306,16 @@ class result_decoder {
   // One TransactionResponse. The outer result fails for the whole message
   // (syntax, limits); the inner one says whether this result is valid.
   // `index` is the position in a batch response, for error paths.
-  result<decoded_result> read_result(ondemand::value& v, std::string_view json, result_dialect dialect,
-                                     std::optional<std::size_t> index) {
-    enum member : unsigned { m_status, m_requires, m_message, m_retry_after, m_failed, m_count };
-    static constexpr std::string_view names[m_count] = {"status", "requires_client_handling", "message", "retry_after_ms",
-                                                        "failed_operation"};
+  enum result_member : std::size_t { m_status, m_requires, m_message, m_retry_after, m_failed, m_result_members };
+  static constexpr std::string_view result_member_names[m_result_members] = {
+      "status", "requires_client_handling", "message", "retry_after_ms", "failed_operation"};
+  static constexpr member_table<m_result_members> result_members = make_members(result_member_names);
+
+  result<decoded_result> read_result(json_value& v, result_dialect dialect, std::optional<std::size_t> index) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::object) {
+    if (*type != json_kind::object) {
       detail::result_problem problem;
       if (auto r = skip_invalid(v, problem, {errc::wrong_type, object_at, "a result is an object", {}}); !r) {
         return r.error_info();
@@ -331,25 +327,19 @@ class result_decoder {
     std::optional<bool> requires_client_handling;
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
-    detail::result_problem problems[m_count];
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
-      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return reader_.skip(mv);
-      const member_path at{names[which], {}};
-      if (seen & (1u << which)) {
-        return skip_invalid(mv, problems[which], {errc::duplicate_key, key_at, "member appears twice", at});
-      }
-      seen |= 1u << which;
+    bool failed_seen = false;
+    detail::result_problem problems[m_result_members];
+    auto member = [&](std::size_t which, json_value& mv) -> result<void> {
+      const member_path at{result_member_names[which], {}};
       switch (which) {
         case m_status: return read_text(mv, status, problems[which], at);
         case m_requires: return read_scalar(mv, requires_client_handling, &raw_value::get_bool, problems[which], at);
         case m_message: return read_text(mv, message, problems[which], at);
         case m_retry_after: return read_scalar(mv, retry_after_ms, &raw_value::get_int64, problems[which], at);
-        default: return read_failed_operation(mv, failed, problems[which]);
+        default: failed_seen = true; return read_failed_operation(mv, failed, problems[which]);
       }
-    });
-    if (!r) return r.error_info();
+    };
+    PSWIRE_TRY(reader_.read_object(v, result_members, member, skip_unknown(), duplicate_is_problem(result_members, problems, {})));
 
     if (problems[m_status].code != errc::ok) return invalid(problems[m_status], index);
     if (!status) return invalid({errc::missing_field, object_at, "required member is absent", {"status", {}}}, index);
@@ -360,12 +350,9 @@ class result_decoder {
     static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
                                                      (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
     const auto which = static_cast<unsigned>(std::find(std::begin(statuses), std::end(statuses), *status) - std::begin(statuses));
-    if (which == k_count) {
-      const std::size_t end = detail::end_of_value(json, object_at);
-      return decoded_result(unknown_status{*status, raw_object(json.substr(object_at, end - object_at))});
-    }
+    if (which == k_count) return decoded_result(unknown_status{*status, raw_object(reader_.text_since(object_at))});
     const detail::result_problem* first = nullptr;
-    for (unsigned m = 0; m < m_count; ++m) {
+    for (unsigned m = 0; m < m_result_members; ++m) {
       const bool counts = (meaningful[which] >> m & 1u) && problems[m].code != errc::ok;
       if (counts && (first == nullptr || problems[m].offset < first->offset)) first = &problems[m];
     }
@@ -376,7 +363,7 @@ class result_decoder {
       case k_not_attempted: return decoded_result(not_attempted{});
       default: break;
     }
-    if (!(seen & (1u << m_failed))) {
+    if (!failed_seen) {
       return invalid({errc::missing_field, object_at, "required member is absent", {"failed_operation", {}}}, index);
     }
     if (dialect == result_dialect::reference && !requires_client_handling) {

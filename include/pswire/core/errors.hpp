@@ -104,9 +104,15 @@ class error_path {
   constexpr bool empty() const noexcept { return length_ == 0; }
 
   constexpr void append(std::string_view piece) noexcept {
+    if (cut_) return;
     for (char c : piece) {
       if (length_ == capacity) {
-        for (std::size_t i = capacity - 3; i < capacity; ++i) text_[i] = '.';
+        // Cut before the character that "..." would split: never half a UTF-8 sequence.
+        std::size_t at = capacity - 3;
+        while (at > 0 && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) --at;
+        for (std::size_t i = at; i < at + 3; ++i) text_[i] = '.';
+        length_ = at + 3;
+        cut_ = true;
         return;
       }
       text_[length_++] = c;
@@ -128,6 +134,7 @@ class error_path {
  private:
   std::array<char, capacity> text_{};
   std::size_t length_ = 0;
+  bool cut_ = false;  // ended with "...": nothing more is appended
 };
 
 struct error {

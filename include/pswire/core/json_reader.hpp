@@ -1,14 +1,26 @@
 // pswire core: the strict reader every message decoder is built on.
-// simdjson On-Demand walks the protocol envelope; whatever On-Demand would
-// skip (unknown members) or hand out raw (row data, details) goes through
-// validate_json_value, so a message is accepted only if it is valid JSON
-// from its first byte to its last. When anything fails, the whole message
-// is validated once more to report the first syntax error exactly; a
-// message that is not JSON is reported as such, before any protocol error.
+//
+// One pass. simdjson's stage 1 (run time dispatched, SIMD) finds every
+// structural character and checks UTF-8, unescaped control characters and
+// unclosed strings for the whole message. The reader then walks that
+// structural index itself: the decoder pulls the envelope (objects, members,
+// typed values) and everything else (row data, details, unknown members) is
+// validated on the same index while it is stepped over, so no byte is
+// scanned twice and raw values are spans between two index positions.
+//
+// No bookkeeping on the success path: the fast pass keeps no JSON path and
+// writes no detail. When it fails, json_reader::run decodes the message again
+// in diagnostic mode (docs/limits.md, "Errors"): first the scalar validator
+// (json_validate.hpp) looks for the first syntax error anywhere, which wins
+// over any protocol or limit error; otherwise the decoder runs once more with
+// the path tracked, and its error is reported with offset, path and detail.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <functional>
+#include <cstring>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,8 +28,30 @@
 
 #include "errors.hpp"
 #include "json_validate.hpp"
+#include "lifetime.hpp"
 #include "limits.hpp"
 #include "raw_json.hpp"
+
+// One line per fallible call: returns the error of `expr` from the enclosing
+// function. Each use gets its own variable, so the macros nest (a lambda
+// inside a PSWIRE_TRY may use PSWIRE_TRY again).
+#define PSWIRE_CONCAT_(a, b) a##b
+#define PSWIRE_CONCAT(a, b) PSWIRE_CONCAT_(a, b)
+#define PSWIRE_TRY(expr) PSWIRE_TRY_(PSWIRE_CONCAT(pswire_try_, __COUNTER__), expr)
+#define PSWIRE_TRY_(name, expr)                     \
+  do {                                              \
+    if (auto&& name = (expr); !name) {              \
+      return name.error_info();                     \
+    }                                               \
+  } while (false)
+// The same for a call that yields a value: assigns it to `lhs`.
+#define PSWIRE_TRY_ASSIGN(lhs, expr) PSWIRE_TRY_ASSIGN_(PSWIRE_CONCAT(pswire_try_, __COUNTER__), lhs, expr)
+#define PSWIRE_TRY_ASSIGN_(name, lhs, expr)         \
+  do {                                              \
+    auto&& name = (expr);                           \
+    if (!name) return name.error_info();            \
+    (lhs) = std::move(*name);                       \
+  } while (false)
 
 namespace pswire {
 
@@ -47,21 +81,194 @@ inline std::size_t first_invalid_utf8(std::string_view text) noexcept {
   return i;
 }
 
-constexpr std::string_view trim_trailing_whitespace(std::string_view text) noexcept {
-  while (!text.empty() && is_json_whitespace(text.back())) text.remove_suffix(1);
-  return text;
+// Errors that say the message is not JSON: found anywhere, they win over a
+// protocol or limit error earlier in the message.
+constexpr bool is_syntax_error(errc code) noexcept {
+  return code == errc::invalid_json || code == errc::invalid_utf8 || code == errc::invalid_string ||
+         code == errc::invalid_number || code == errc::trailing_content || code == errc::depth_exceeded;
+}
+
+// What a decoder expected where it failed, for the diagnostic detail.
+enum class expected : std::uint8_t { object, array, string, integer, boolean, null, count };
+// What it found there: a JSON kind, or a token that is no JSON value.
+enum class found : std::uint8_t { object, array, string, number, boolean, null, nothing, count };
+
+// "expected an integer, found a string": every combination, built at compile time.
+struct detail_text {
+  std::array<char, 48> chars{};
+  std::size_t size = 0;
+  constexpr void append(std::string_view s) noexcept {
+    for (char c : s) chars[size++] = c;
+  }
+};
+inline constexpr auto type_mismatch_details = [] {
+  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null"};
+  constexpr std::string_view seen[] = {"an object", "an array", "a string", "a number", "a boolean", "null", "no value"};
+  std::array<std::array<detail_text, std::size_t(found::count)>, std::size_t(expected::count)> table{};
+  for (std::size_t e = 0; e < std::size(wanted); ++e) {
+    for (std::size_t f = 0; f < std::size(seen); ++f) {
+      table[e][f].append("expected ");
+      table[e][f].append(wanted[e]);
+      table[e][f].append(", found ");
+      table[e][f].append(seen[f]);
+    }
+  }
+  return table;
+}();
+constexpr std::string_view type_mismatch(expected e, found f) noexcept {
+  const detail_text& t = type_mismatch_details[std::size_t(e)][std::size_t(f)];
+  return {t.chars.data(), t.size};
+}
+
+// Byte classes of a token's first byte.
+constexpr found kind_of_token(char c) noexcept {
+  switch (c) {
+    case '{': return found::object;
+    case '[': return found::array;
+    case '"': return found::string;
+    case 't':
+    case 'f': return found::boolean;
+    case 'n': return found::null;
+    default: return (c == '-' || is_digit(c)) ? found::number : found::nothing;
+  }
+}
+
+// Index of the first backslash in [p, end), or end: eight bytes at a time.
+inline const char* find_backslash(const char* p, const char* end) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  while (end - p >= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    const std::uint64_t x = w ^ (ones * '\\');
+    if (((x - ones) & ~x & highs) != 0) break;
+    p += 8;
+  }
+  while (p != end && *p != '\\') ++p;
+  return p;
+}
+
+// Checks the escapes of string content [p, end) that stage 1 already found
+// closed, UTF-8 and free of raw control characters. Returns the offending
+// backslash, or nullptr; `escaped` tells whether there was any escape.
+inline const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
+  p = find_backslash(p, end);
+  escaped = p != end;
+  for (; p != end; p = find_backslash(p, end)) {
+    const std::string_view rest(p, static_cast<std::size_t>(end - p));
+    if (rest.size() < 2) return p;
+    const char e = rest[1];
+    if (e != 'u') {
+      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return p;
+      p += 2;
+      continue;
+    }
+    auto hex4 = [&](std::size_t at, unsigned& out) {
+      if (at + 4 > rest.size()) return false;
+      out = 0;
+      for (std::size_t i = at; i < at + 4; ++i) {
+        if (!is_hex_digit(rest[i])) return false;
+        out = out * 16 + hex_value(rest[i]);
+      }
+      return true;
+    };
+    unsigned unit = 0;
+    if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return p;  // lone low surrogate
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      unsigned low = 0;
+      if (rest.size() < 12 || rest[6] != '\\' || rest[7] != 'u' || !hex4(8, low) || low < 0xDC00 || low > 0xDFFF) return p;
+      p += 12;
+    } else {
+      p += 6;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace detail
 
-// The decoding state shared by every message decoder: the simdjson parser,
-// a padded copy of the input when the caller's buffer has no padding, and
-// the JSON path of the value being read. Reuse one reader for many messages
-// and decoding allocates nothing once its buffers have grown.
+// The bytes a decoder reads, and how many may be read from text.data():
+// with text.size() + simdjson::SIMDJSON_PADDING or more the reader parses in
+// place, otherwise it copies the message into a padded buffer it owns.
+// Every decoder takes one; it is made from a string_view, a string literal or
+// a std::string (no padding known), a simdjson::padded_string or
+// padded_string_view (padded), or with_capacity() for a buffer of your own.
+// A server gets the padding for free by reading the body into a buffer 64
+// bytes larger than the body (docs/api-guide.md, "Padded input").
+struct PSWIRE_GSL_POINTER json_input {
+  std::string_view text;
+  std::size_t capacity = 0;
+
+  constexpr json_input(std::string_view t) noexcept : text(t) {}  // NOLINT: implicit by design
+  constexpr json_input(const char* t) noexcept : text(t) {}       // NOLINT: implicit by design
+  json_input(const std::string& t) noexcept : text(t) {}          // NOLINT: implicit by design
+  json_input(simdjson::padded_string_view t) noexcept : text(t), capacity(t.capacity()) {}  // NOLINT: implicit by design
+  json_input(const simdjson::padded_string& t) noexcept  // NOLINT: implicit by design
+      : text(t), capacity(t.size() + simdjson::SIMDJSON_PADDING) {}
+  // A view of a temporary buffer would dangle once the call returns.
+  json_input(std::string&&) = delete;
+  json_input(simdjson::padded_string&&) = delete;
+
+  // `capacity` bytes from text.data() are readable (at least text.size()).
+  static constexpr json_input with_capacity(std::string_view text, std::size_t capacity) noexcept {
+    json_input in(text);
+    in.capacity = capacity;
+    return in;
+  }
+};
+
+// The members of one protocol object: their names (an empty name is not
+// part of this table: a dialect without that member) and which are required.
+template <std::size_t N>
+struct member_table {
+  static_assert(N <= 32, "the seen-set is a 32-bit mask");
+  std::array<std::string_view, N> names{};
+  std::uint32_t required = 0;  // bit i: names[i] must be present
+
+  // The index of `key` (unescaped), or N for a member the protocol does not define.
+  constexpr std::size_t find(std::string_view key) const noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (names[i].size() == key.size() && !names[i].empty() && names[i] == key) return i;
+    }
+    return N;
+  }
+  static constexpr std::size_t first_of(std::uint32_t bits) noexcept {
+    std::size_t i = 0;
+    while (!(bits >> i & 1u)) ++i;
+    return i;
+  }
+};
+
+// A member table from its names and the indexes of the required ones.
+template <std::size_t N>
+constexpr member_table<N> make_members(const std::string_view (&names)[N], std::initializer_list<std::size_t> required = {}) {
+  member_table<N> table;
+  for (std::size_t i = 0; i < N; ++i) table.names[i] = names[i];
+  for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
+  return table;
+}
+
+// A value the decoder is about to read: where it starts. Handed to member and
+// element callbacks; reading it moves the reader past it.
+class json_value {
+ public:
+  constexpr json_value() = default;
+
+ private:
+  friend class json_reader;
+  constexpr explicit json_value(const std::uint32_t* token) noexcept : token_(token) {}
+  const std::uint32_t* token_ = nullptr;
+};
+
+// The decoding state shared by every message decoder: the simdjson parser
+// (stage 1 and its structural index), a padded copy of the input when the
+// caller's buffer has no padding, the buffer unescaped strings go to, and in
+// diagnostic mode the JSON path. Reuse one reader for many messages and
+// decoding allocates nothing once its buffers have grown.
 //
-// Views handed out by decoders point into the caller's input (raw JSON) or
-// into this reader (unescaped strings): they stay valid until the next
-// message is read with this reader, and while the input buffer lives.
+// Views handed out by decoders point into the caller's input (raw JSON and
+// strings without escapes) or into this reader (unescaped strings): they stay
+// valid until the next message is read with this reader, and while the input
+// buffer lives.
 class json_reader {
  public:
   explicit json_reader(const limits& lim = {}) : limits_(lim) {}
@@ -69,269 +276,517 @@ class json_reader {
   const limits& limits_in_use() const noexcept { return limits_; }
   void set_limits(const limits& lim) noexcept { limits_ = lim; }
 
-  // Starts a message. `capacity` is how many bytes from input.data() may be
-  // read; pass input.size() + SIMDJSON_PADDING or more to parse in place.
-  result<void> start(std::string_view input, std::size_t capacity = 0) {
-    input_ = input;
-    path_depth_ = 0;
-    if (input.size() > limits_.max_message_bytes) {
-      return make_error(errc::message_too_large, limits_.max_message_bytes, "message larger than limits.max_message_bytes");
+  // Decodes one message: `body` reads the root value (and may be called a
+  // second time, in diagnostic mode, so it must start by clearing what it
+  // fills). Returns the first error in the message, diagnosed.
+  template <class Body>
+  result<void> run(json_input input, Body&& body) {
+    diagnostic_ = false;
+    result<void> fast = start(input);
+    if (fast) fast = body();
+    if (fast) fast = finish();
+    if (fast) {
+      fast_path_code_ = errc::ok;
+      return fast;
     }
-    if (detail::skip_whitespace(input, 0) == input.size()) return make_error(errc::empty_input, 0, "no JSON value");
-    const char* buffer = input.data();
-    if (capacity < input.size() + simdjson::SIMDJSON_PADDING) {
-      padded_.assign(input.data(), input.size());
-      padded_.resize(input.size() + simdjson::SIMDJSON_PADDING, '\0');
-      buffer = padded_.data();
+    fast_path_code_ = fast.code();
+    if (!indexed_) return fast;  // no structural index: start() already diagnosed it
+    if (!detail::is_syntax_error(fast_path_code_)) {
+      // What the fast pass alone would report: a later syntax error wins.
+      if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
     }
-    base_ = buffer;
-    auto doc = parser_.iterate(buffer, input.size(), input.size() + simdjson::SIMDJSON_PADDING);
-    if (auto e = std::move(doc).get(document_)) return fail(e, 0);
-    return {};
+    return diagnose(body);
   }
 
-  ondemand::document& document() noexcept { return document_; }
+  // The code the fast pass found for the last message run() refused (ok if it
+  // accepted it). The error run() returns comes from the diagnostic pass; the
+  // two must agree, which tests and fuzzers check.
+  errc fast_path_code() const noexcept { return fast_path_code_; }
+  bool diagnostic_mode() const noexcept { return diagnostic_; }
 
-  // Call after the root value has been read: anything but whitespace left is an error.
-  result<void> finish() {
-    const char* where = nullptr;
-    if (auto e = document_.current_location().get(where)) {
-      if (e == simdjson::OUT_OF_BOUNDS) return {};
-      return fail(e, input_.size());
+  // ---- the value the reader is at
+
+  // The kind of the next value, without reading it; a token that starts no
+  // JSON value is invalid_json.
+  result<json_kind> type_of(const json_value& v) {
+    switch (detail::kind_of_token(at(v))) {
+      case detail::found::object: return json_kind::object;
+      case detail::found::array: return json_kind::array;
+      case detail::found::string: return json_kind::string;
+      case detail::found::number: return json_kind::number;
+      case detail::found::boolean: return json_kind::boolean;
+      case detail::found::null: return json_kind::null;
+      default: return fail_not_a_value();
     }
-    return fail(errc::trailing_content, offset_of(where), "content after the message");
   }
 
-  // ---- the JSON path, for error reports
-  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
-  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
-  void pop() noexcept {
-    if (path_depth_ != 0) --path_depth_;
-  }
-  std::size_t depth() const noexcept { return path_depth_; }
+  // Offset of the value in the message.
+  std::size_t offset_of(const json_value& v) const noexcept { return *v.token_; }
 
-  // ---- failures. Each first re-validates the message, so that a syntax
-  // error anywhere wins over a protocol error, at its exact offset.
-  error fail(errc code, std::size_t offset, std::string_view detail) const {
-    if (error syntax = syntax_error()) return syntax;
-    error e = make_error(code, offset, detail);
-    e.path = current_path();
-    return e;
-  }
-  error fail(simdjson::error_code code, std::size_t offset) const {
-    return fail(map_simdjson_error(code), offset, simdjson::error_message(code));
-  }
-
-  // Offset of a pointer into the parsed message or into the caller's input
-  // (raw views point there, see in_input).
-  std::size_t offset_of(const char* p) const noexcept {
-    const std::less_equal<> not_after;
-    if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
-    detail::check_view_within({p, 0}, input_);  // NOLINT(bugprone-string-constructor): only the position matters
-    const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
-    return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
-  }
-  std::size_t offset_of(ondemand::value& v) noexcept {
-    const char* where = nullptr;
-    return v.current_location().get(where) ? input_.size() : offset_of(where);
-  }
-  // A span of the parsed buffer, as the same bytes of the caller's input.
-  std::string_view in_input(std::string_view parsed) const noexcept {
-    detail::check_view_within(parsed, parsed_message());
-    return input_.substr(offset_of(parsed.data()), parsed.size());
-  }
-
-  // ---- typed reads of one value; `v` is consumed.
-  result<std::string_view> read_string(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    std::string_view s;
-    if (auto e = v.get_string().get(s)) return fail(e, at);
-    // Unescaped, a string is never longer than its token in the message.
-    detail::check_view_within({base_ + at, s.size()}, parsed_message());
-    if (s.size() > limits_.max_string_bytes) return fail(errc::string_too_long, at, "string longer than limits.max_string_bytes");
-    return s;
+  // A string, unescaped. Its wire bytes (between the quotes, escapes
+  // included) are bounded by limits.max_string_bytes.
+  result<std::string_view> read_string(const json_value& v) {
+    if (at(v) != '"') return fail_type(detail::expected::string);
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    return escaped ? unescape(content) : in_input(content);
   }
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  result<std::int64_t> read_int64(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    std::int64_t i = 0;
-    auto e = v.get_int64().get(i);
-    if (!e) return i;
-    if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
-    // Not a plain int64 for simdjson: decide exactly on the token's text.
-    const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
-    const raw_value number(token);
-    if (number.kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
-    const auto scanned = detail::scan_number(token, 0, limits_.max_number_chars);
-    if (scanned.code == errc::number_too_long) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
-    if (scanned.code != errc::ok || scanned.end != token.size()) return fail(errc::invalid_number, at, "not a JSON number");
-    auto exact = number.get_int64();
-    if (!exact) return fail(exact.code(), at, exact.error_info().detail);
+  result<std::int64_t> read_int64(const json_value& v) {
+    const char c = at(v);
+    if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
+    const std::string_view token = scalar_token();
+    if (token.size() > limits_.max_number_chars) return fail_here(errc::number_too_long, "number longer than limits.max_number_chars");
+    // Most ids: up to 18 plain digits, no leading zero, nothing glued on.
+    const bool negative = c == '-';
+    std::size_t i = negative ? 1 : 0;
+    std::uint64_t magnitude = 0;
+    const std::size_t digits_begin = i;
+    while (i < token.size() && detail::is_digit(token[i])) magnitude = magnitude * 10 + std::uint64_t(token[i++] - '0');
+    const std::size_t digits = i - digits_begin;
+    if (i == token.size() && digits != 0 && digits <= 18 && (token[digits_begin] != '0' || digits == 1)) {
+      ++token_;
+      return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+    }
+    PSWIRE_TRY(check_number(token, limits_));
+    auto exact = raw_value(token).get_int64();
+    if (!exact) return fail_here(exact.code(), exact.error_info().detail);
+    ++token_;
     return *exact;
   }
 
-  // The JSON type of the value, without consuming it.
-  result<ondemand::json_type> type_of(ondemand::value& v) {
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, offset_of(v));
-    return type;
-  }
-
-  // Is the value null? Consumes it if so.
-  result<bool> read_null(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    if (type != ondemand::json_type::null) return false;
-    bool is_null = false;
-    if (auto e = v.is_null().get(is_null); e || !is_null) return fail(errc::invalid_json, at, "expected null");
+  // Is the value null? Reads it if so.
+  result<bool> read_null(const json_value& v) {
+    if (at(v) != 'n') return false;
+    if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
+    ++token_;
     return true;
   }
 
+  // An integer or null (nullopt).
+  result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
+    if (at(v) == 'n') {
+      PSWIRE_TRY(read_null(v));
+      return std::optional<std::int64_t>{};
+    }
+    auto i = read_int64(v);
+    if (!i) return i.error_info();
+    return std::optional<std::int64_t>{*i};
+  }
+
+  // An object, or null (an absent raw_object).
+  result<raw_object> read_optional_raw_object(const json_value& v) {
+    if (at(v) == 'n') {
+      PSWIRE_TRY(read_null(v));
+      return raw_object{};
+    }
+    return read_raw_object(v);
+  }
+
   // Any value, validated and returned as a view of the caller's input.
-  result<raw_value> read_raw(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    std::string_view text;
-    if (type == ondemand::json_type::object) {
-      ondemand::object o;
-      if (auto e = v.get_object().get(o)) return fail(e, at);
-      if (auto e = o.raw_json().get(text)) return fail(e, at);
-    } else if (type == ondemand::json_type::array) {
-      ondemand::array a;
-      if (auto e = v.get_array().get(a)) return fail(e, at);
-      if (auto e = a.raw_json().get(text)) return fail(e, at);
-    } else {
-      text = detail::trim_trailing_whitespace(v.raw_json_token());
-      // An unconsumed string is skipped later by simdjson, which takes a
-      // string followed by ':' for a key and so would let `"a":1` pass as a
-      // value. Consuming it here makes the next token face the real check.
-      if (type == ondemand::json_type::string) {
-        ondemand::raw_json_string consumed;
-        if (auto e = v.get_raw_json_string().get(consumed)) return fail(e, at);
-      }
-    }
-    if (error e = validate_json_value(text, limits_, path_depth_)) {
-      e.offset += offset_of(text.data());
-      e.path = current_path();
-      return e;
-    }
-    return raw_value(in_input(text));
+  // An object or array reaches to the next token (whitespace after it
+  // included), as simdjson's raw_json() gives it: the committed vectors pin
+  // those bytes; a scalar ends with its last character.
+  result<raw_value> read_raw(const json_value& v) {
+    const std::uint32_t begin = at_offset(v);
+    const char first = current();
+    PSWIRE_TRY(walk_value(limits_));
+    const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
+    return raw_value(input_.substr(begin, end - begin));
   }
 
-  // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
-  result<void> skip(ondemand::value& v) {
-    auto raw = read_raw(v);
-    return raw ? result<void>{} : result<void>{raw.error_info()};
-  }
-
-  // missing_field for member `key` of the object that starts at `object_offset`.
-  error fail_missing(std::string_view key, std::size_t object_offset) {
-    push_key(key);
-    error e = fail(errc::missing_field, object_offset, "required member is absent");
-    pop();
-    return e;
-  }
-
-  result<raw_object> read_raw_object(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    if (type != ondemand::json_type::object) return fail(errc::wrong_type, at, "expected an object");
+  // An object, validated and returned as a view of the caller's input.
+  result<raw_object> read_raw_object(const json_value& v) {
+    if (at(v) != '{') return fail_type(detail::expected::object);
     auto raw = read_raw(v);
     if (!raw) return raw.error_info();
     return raw_object(raw->text());
   }
 
+  // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
+  result<void> skip(const json_value& v) {
+    (void)at(v);
+    return walk_value(limits_);
+  }
+
   // Iterates an object's members; `on_member(key, value, key_offset)`
-  // returns result<void>. Member names are unescaped, so "n\u0061me" is "name".
+  // returns result<void> and must read the value. Member names are
+  // unescaped, so "n\u0061me" is "name".
   template <class OnMember>
-  result<void> for_each_member(ondemand::value& v, OnMember&& on_member) {
-    const std::size_t at = offset_of(v);
-    ondemand::object object;
-    if (auto e = v.get_object().get(object)) {
-      return fail(e == simdjson::INCORRECT_TYPE ? errc::wrong_type : map_simdjson_error(e), at, "expected an object");
-    }
-    std::size_t count = 0;
-    for (auto member_result : object) {
-      ondemand::field member;
-      if (auto e = std::move(member_result).get(member)) return fail(e, at);
-      const std::size_t key_offset = offset_of(member.key().raw()) - 1;
-      if (++count > limits_.max_elements) return fail(errc::too_many_elements, key_offset, "more members than limits.max_elements");
+  result<void> for_each_member(const json_value& v, OnMember&& on_member) {
+    if (at(v) != '{') return fail_type(detail::expected::object);
+    PSWIRE_TRY(open_container());
+    if (current() == '}') return close_container();
+    for (std::size_t count = 1;; ++count) {
+      const std::uint32_t key_at = *token_;
+      if (count > limits_.max_elements) return fail_here(errc::too_many_elements, "more members than limits.max_elements");
       std::string_view key;
-      if (auto e = member.unescaped_key().get(key)) return fail(e, key_offset);
-      detail::check_view_within({base_ + key_offset, key.size()}, parsed_message());
-      ondemand::value value = member.value();
-      push_key(key);
-      auto r = on_member(key, value, key_offset);
-      pop();
+      PSWIRE_TRY(member_name(key));
+      if (diagnostic_) push_key(key);
+      json_value value(token_);
+      auto r = on_member(key, value, std::size_t{key_at});
       if (!r) return r;
-    }
-    return {};
-  }
-
-  // Iterates an array; `on_element(value, index)` returns result<void>.
-  template <class OnElement>
-  result<void> for_each_element(ondemand::value& v, OnElement&& on_element) {
-    const std::size_t at = offset_of(v);
-    ondemand::array array;
-    if (auto e = v.get_array().get(array)) {
-      return fail(e == simdjson::INCORRECT_TYPE ? errc::wrong_type : map_simdjson_error(e), at, "expected an array");
-    }
-    std::size_t index = 0;
-    for (auto element_result : array) {
-      ondemand::value element;
-      // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
-      if (auto e = std::move(element_result).get(element)) return fail(e, at);
-      if (index >= limits_.max_elements) {
-        return fail(errc::too_many_elements, offset_of(element), "more elements than limits.max_elements");
+      PSWIRE_ASSERT(token_ != value.token_ && "json_reader: a member callback must read its value");
+      if (diagnostic_) pop();
+      if (const char c = current(); c != ',') {
+        if (c == '}') return close_container();
+        return fail_here(errc::invalid_json, "expected ',' or '}' after a member");
       }
-      push_index(index);
-      auto r = on_element(element, index);
-      pop();
+      ++token_;
+    }
+  }
+
+  // Iterates an array; `on_element(value, index)` returns result<void> and must read the value.
+  template <class OnElement>
+  result<void> for_each_element(const json_value& v, OnElement&& on_element) {
+    if (at(v) != '[') return fail_type(detail::expected::array);
+    PSWIRE_TRY(open_container());
+    if (current() == ']') return close_container();
+    for (std::size_t index = 0;; ++index) {
+      if (index >= limits_.max_elements) return fail_here(errc::too_many_elements, "more elements than limits.max_elements");
+      if (diagnostic_) push_index(index);
+      json_value value(token_);
+      auto r = on_element(value, index);
       if (!r) return r;
-      ++index;
+      PSWIRE_ASSERT(token_ != value.token_ && "json_reader: an element callback must read its value");
+      if (diagnostic_) pop();
+      if (const char c = current(); c != ',') {
+        if (c == ']') return close_container();
+        return fail_here(errc::invalid_json, "expected ',' or ']' after an element");
+      }
+      ++token_;
+    }
+  }
+
+  // The members of one protocol object, decoded the one way every decoder
+  // uses. `on_member(index, value)` reads member table.names[index]. In the
+  // core: a repeated member is duplicate_key, an unknown member is validated
+  // and skipped, and a missing required member is missing_field. The long
+  // form hands unknown members to `on_unknown(key, value, key_offset)` and
+  // repeated ones to `on_duplicate(index, value, key_offset)` instead.
+  template <std::size_t N, class OnMember>
+  result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member) {
+    return read_object(
+        v, table, on_member, [this](std::string_view, json_value& value, std::size_t) { return skip(value); },
+        [this](std::size_t, json_value&, std::size_t key_at) -> result<void> {
+          return fail(errc::duplicate_key, key_at, "member appears twice");
+        });
+  }
+  template <std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
+  result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member, OnUnknown&& on_unknown,
+                           OnDuplicate&& on_duplicate) {
+    const std::size_t object_at = offset_of(v);
+    std::uint32_t seen = 0;
+    auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
+      const std::size_t index = table.find(key);
+      if (index == N) return on_unknown(key, value, key_at);
+      const std::uint32_t bit = std::uint32_t{1} << index;
+      if (seen & bit) return on_duplicate(index, value, key_at);
+      seen |= bit;
+      return on_member(index, value);
+    });
+    if (!r) return r;
+    if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
+      return fail_missing(table.names[table.first_of(missing)], object_at);
     }
     return {};
   }
 
-  // Reads the document root as a value, for the decoders' uniform entry.
-  result<ondemand::value> root_value() {
-    ondemand::value v;
-    if (auto e = document_.get_value().get(v)) {
-      // Every pswire message is an object or an array: a scalar root is the wrong type.
-      if (e == simdjson::SCALAR_DOCUMENT_AS_VALUE) return fail(errc::wrong_type, 0, "expected an object");
-      return fail(e, 0);
-    }
-    return v;
+  // The message text from `begin` to the end of the last value read.
+  std::string_view text_since(std::size_t begin) const noexcept {
+    return input_.substr(begin, end_of_previous_token() - begin);
   }
 
-  static errc map_simdjson_error(simdjson::error_code code) noexcept {
-    switch (code) {
-      case simdjson::SUCCESS: return errc::ok;
-      case simdjson::UTF8_ERROR: return errc::invalid_utf8;
-      case simdjson::UNESCAPED_CHARS:
-      case simdjson::UNCLOSED_STRING:
-      case simdjson::STRING_ERROR: return errc::invalid_string;
-      case simdjson::NUMBER_ERROR: return errc::invalid_number;
-      case simdjson::NUMBER_OUT_OF_RANGE: return errc::number_out_of_range;
-      case simdjson::INCORRECT_TYPE: return errc::wrong_type;
-      case simdjson::DEPTH_ERROR: return errc::depth_exceeded;
-      case simdjson::EMPTY: return errc::empty_input;
-      case simdjson::CAPACITY: return errc::message_too_large;
-      case simdjson::TAPE_ERROR:
-      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-      case simdjson::T_ATOM_ERROR:
-      case simdjson::F_ATOM_ERROR:
-      case simdjson::N_ATOM_ERROR: return errc::invalid_json;
-      default: return errc::internal_error;
-    }
+  // The root value of the message.
+  json_value root_value() const noexcept { return json_value(token_); }
+
+  // ---- failures
+  // Fast pass: a code, the offset and a static detail. Diagnostic pass: the
+  // same with the JSON path of the value being read.
+  error fail(errc code, std::size_t offset, std::string_view detail) const noexcept {
+    error e = make_error(code, offset, detail);
+    if (diagnostic_) e.path = current_path();
+    return e;
+  }
+  // missing_field for member `key` of the object that starts at `object_offset`.
+  error fail_missing(std::string_view key, std::size_t object_offset) {
+    if (diagnostic_) push_key(key);
+    error e = fail(errc::missing_field, object_offset, "required member is absent");
+    if (diagnostic_) pop();
+    return e;
+  }
+  // The value at `v` is not of the type the protocol gives it.
+  error fail_type(detail::expected what, const json_value& v) const noexcept {
+    (void)at(v);
+    return fail_type(what);
+  }
+
+  // ---- the JSON path, kept in diagnostic mode only
+  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
+  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
+  void pop() noexcept {
+    if (path_depth_ != 0) --path_depth_;
   }
 
  private:
+  // Starts a message: limits, padding, stage 1.
+  result<void> start(json_input input) {
+    input_ = input.text;
+    indexed_ = false;
+    path_depth_ = 0;
+    depth_ = 0;
+    strings_used_ = 0;
+    if (input_.size() > limits_.max_message_bytes || input_.size() > 0xFFFFFFF0u) {
+      return make_error(errc::message_too_large, limits_.max_message_bytes, "message larger than limits.max_message_bytes");
+    }
+    if (detail::skip_whitespace(input_, 0) == input_.size()) return make_error(errc::empty_input, 0, "no JSON value");
+    const char* buffer = input_.data();
+    if (input.capacity < input_.size() + simdjson::SIMDJSON_PADDING) {
+      if (padded_.size() < input_.size() + simdjson::SIMDJSON_PADDING) padded_.resize(input_.size() + simdjson::SIMDJSON_PADDING);
+      std::memcpy(padded_.data(), input_.data(), input_.size());
+      buffer = padded_.data();
+    }
+    buf_ = buffer;
+    if (strings_.size() < input_.size()) strings_.resize(input_.size());  // unescaped text is never longer
+    auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
+    ondemand::json_iterator it;
+    if (std::move(iterator).get(it) != simdjson::SUCCESS) {
+      // UTF-8, a raw control character or an unclosed string: find it exactly.
+      if (error e = syntax_error()) return e;
+      return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
+    }
+    token_ = first_token_ = it.position();
+    indexed_ = true;
+    return {};
+  }
+
+  // After the root value: only the end of the index may follow.
+  result<void> finish() {
+    if (*token_ < input_.size()) return fail_here(errc::trailing_content, "content after the message");
+    return {};
+  }
+
+  template <class Body>
+  result<void> diagnose(Body& body) {
+    error syntax = syntax_error();
+    diagnostic_ = true;
+    token_ = first_token_;
+    path_depth_ = 0;
+    depth_ = 0;
+    strings_used_ = 0;
+    result<void> again = body();
+    if (again) again = finish();
+    diagnostic_ = false;
+    if (syntax) {
+      // The decoder reached the syntax error itself: its path is the path there.
+      if (!again && again.code() == syntax.code && again.error_info().offset == syntax.offset) syntax.path = again.error_info().path;
+      return syntax;
+    }
+    if (again) return make_error(errc::internal_error, 0, "the diagnostic pass accepted what the fast pass refused");
+    return again;
+  }
+
+  // The first syntax error of the whole message, if any, with the limits off
+  // (a limit error must not hide a later syntax error) but nesting bounded.
+  error syntax_error() const noexcept {
+    const std::size_t bad = detail::first_invalid_utf8(input_);
+    if (bad != input_.size()) return make_error(errc::invalid_utf8, bad, "not UTF-8");
+    error e = validate_json_value(input_, syntax_limits());
+    return detail::is_syntax_error(e.code) ? e : error{};
+  }
+  limits syntax_limits() const noexcept {
+    limits off;
+    off.max_depth = limits_.max_depth;
+    off.max_elements = off.max_string_bytes = off.max_number_chars = static_cast<std::size_t>(-1);
+    return off;
+  }
+  // The same question answered on the structural index, by the fast pass's own walk.
+  errc syntax_code_from_index() {
+    token_ = first_token_;
+    depth_ = 0;
+    result<void> r = walk_value(syntax_limits());
+    if (r) r = finish();
+    return r.code();
+  }
+
+  // ---- tokens. token_ points into simdjson's structural index: each entry
+  // is the offset of a structural character or the first byte of a scalar,
+  // and the entry after the last is input.size() (stage 1's sentinel).
+  char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
+  char at(const json_value& v) const noexcept {
+    PSWIRE_ASSERT(v.token_ == token_ && "json_reader: values must be read in order, each once");
+    (void)v;
+    return current();
+  }
+  std::uint32_t at_offset(const json_value& v) const noexcept { return (void)at(v), *token_; }
+  // The token at token_ up to the next one, without trailing whitespace.
+  std::string_view scalar_token() const noexcept {
+    std::size_t end = token_[1];
+    while (end > *token_ && detail::is_json_whitespace(buf_[end - 1])) --end;
+    return {buf_ + *token_, end - *token_};
+  }
+  std::size_t end_of_previous_token() const noexcept {
+    std::size_t end = token_[0];
+    while (end > token_[-1] && detail::is_json_whitespace(buf_[end - 1])) --end;
+    return end;
+  }
+  // A view of the parsed buffer as the same bytes of the caller's input.
+  std::string_view in_input(std::string_view parsed) const noexcept {
+    return input_.substr(static_cast<std::size_t>(parsed.data() - buf_), parsed.size());
+  }
+
+  error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
+  error fail_not_a_value() const noexcept {
+    return fail_here(errc::invalid_json, diagnostic_ ? std::string_view("expected a value, found no JSON value") : "expected a value");
+  }
+  error fail_type(detail::expected what) const noexcept {
+    const detail::found f = detail::kind_of_token(current());
+    if (f == detail::found::nothing) return fail_not_a_value();
+    return fail_here(errc::wrong_type, detail::type_mismatch(what, f));
+  }
+
+  result<void> open_container() {
+    if (++depth_ > limits_.max_depth || depth_ > hard_max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
+    ++token_;
+    return {};
+  }
+  result<void> close_container() {
+    --depth_;
+    ++token_;
+    return {};
+  }
+
+  // The string token at token_: its content between the quotes, checked
+  // (escapes; stage 1 checked the rest) and bounded in wire bytes.
+  result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
+    const std::string_view token = scalar_token();
+    // Stage 1 found every string closed, so a string token ends with its quote.
+    if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
+    content = token.substr(1, token.size() - 2);
+    if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
+    if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
+      return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
+    }
+    return {};
+  }
+  // A member name and its ':'; the reader is then at the value.
+  result<void> member_name(std::string_view& key) {
+    if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    if (current() != ':') return fail_here(errc::invalid_json, "expected ':' after a member name");
+    ++token_;
+    key = escaped ? *unescape(content) : content;
+    return {};
+  }
+  // Escaped string content into strings_, which is as large as the message
+  // and only reset per message: a view stays valid while later strings are read.
+  result<std::string_view> unescape(std::string_view content) {
+    struct appender {
+      char* out;
+      std::size_t size = 0;
+      void push_back(char c) noexcept { out[size++] = c; }
+    } a{strings_.data() + strings_used_};
+    raw_string(content).unescape_to(a);
+    const std::string_view s(a.out, a.size);
+    strings_used_ += a.size;
+    return s;
+  }
+
+  result<void> check_number(std::string_view token, const limits& lim) const {
+    const auto scanned = detail::scan_number(token, 0, lim.max_number_chars);
+    if (scanned.code != errc::ok) return fail(scanned.code, *token_ + scanned.end, "not a JSON number");
+    // A number glued to what cannot follow one ("1\"x\""): the content after it is the error.
+    if (scanned.end != token.size()) return fail(errc::invalid_json, *token_ + scanned.end, "expected ',' or a closing bracket");
+    return {};
+  }
+
+  // Validates the value at token_ and moves past it: the one walk behind
+  // skip, read_raw and the fast pass's syntax check. Containers are tracked
+  // on a fixed stack (bounded by hard_max_depth); `lim` bounds strings,
+  // numbers, element counts and nesting (counted from the message root).
+  result<void> walk_value(const limits& lim) {
+    const std::size_t max_depth = lim.max_depth < hard_max_depth ? lim.max_depth : hard_max_depth;
+    // One entry per container opened here: is it an object, and its elements so far.
+    // Left uninitialized on purpose: only entries below `open` are read.
+    bool is_object[hard_max_depth];
+    std::size_t counts[hard_max_depth];
+    std::size_t open = 0;
+    while (true) {
+      // ---- a value
+      const char c = current();
+      switch (c) {
+        case '{':
+        case '[':
+          if (depth_ + open + 1 > max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
+          is_object[open] = c == '{';
+          counts[open] = 0;
+          ++open;
+          ++token_;
+          if (current() == (c == '{' ? '}' : ']')) {
+            --open;
+            ++token_;
+            break;
+          }
+          if (c == '[') continue;
+          goto member_name;  // NOLINT: the shortest honest state machine
+        case '"': {
+          std::string_view content;
+          bool escaped = false;
+          PSWIRE_TRY(string_token(lim, content, escaped));
+          ++token_;
+          break;
+        }
+        case 't':
+        case 'f':
+        case 'n': {
+          const std::string_view token = scalar_token();
+          if (token != "true" && token != "false" && token != "null") return fail_not_a_value();
+          ++token_;
+          break;
+        }
+        default:
+          if (c != '-' && !detail::is_digit(c)) return fail_not_a_value();
+          PSWIRE_TRY(check_number(scalar_token(), lim));
+          ++token_;
+          break;
+      }
+      // ---- after a value: close containers or move to the next element
+      while (true) {
+        if (open == 0) return {};
+        const char d = current();
+        const bool in_object = is_object[open - 1];
+        if (d == (in_object ? '}' : ']')) {
+          --open;
+          ++token_;
+          continue;
+        }
+        if (d != ',') return fail_here(errc::invalid_json, in_object ? "expected ',' or '}'" : "expected ',' or ']'");
+        if (++counts[open - 1] >= lim.max_elements) return fail_here(errc::too_many_elements, "more elements than limits.max_elements");
+        ++token_;
+        if (in_object) goto member_name;  // NOLINT
+        break;
+      }
+      continue;
+    member_name:
+      if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
+      {
+        std::string_view content;
+        bool escaped = false;
+        PSWIRE_TRY(string_token(lim, content, escaped));
+      }
+      ++token_;
+      if (current() != ':') return fail_here(errc::invalid_json, "expected ':'");
+      ++token_;
+    }
+  }
+
   struct segment {
     std::string_view key;
     std::size_t index;
@@ -352,26 +807,20 @@ class json_reader {
     }
     return p;
   }
-  // The message as simdjson parses it: the caller's buffer or the padded copy.
-  std::string_view parsed_message() const noexcept { return {base_, input_.size()}; }
-  // The first syntax error of the whole message, if any.
-  error syntax_error() const noexcept {
-    const std::size_t bad = detail::first_invalid_utf8(input_);
-    if (bad != input_.size()) return make_error(errc::invalid_utf8, bad, "not UTF-8");
-    error e = validate_json_value(input_, limits_);
-    if (e.code == errc::invalid_json || e.code == errc::invalid_string || e.code == errc::invalid_number ||
-        e.code == errc::trailing_content || e.code == errc::depth_exceeded) {
-      return e;
-    }
-    return {};
-  }
 
   limits limits_;
   ondemand::parser parser_;
-  ondemand::document document_;
   std::string padded_;
+  std::string strings_;
+  std::size_t strings_used_ = 0;
   std::string_view input_;
-  const char* base_ = nullptr;
+  const char* buf_ = nullptr;
+  const std::uint32_t* token_ = nullptr;
+  const std::uint32_t* first_token_ = nullptr;
+  std::size_t depth_ = 0;
+  bool indexed_ = false;
+  bool diagnostic_ = false;
+  errc fast_path_code_ = errc::ok;
   segment path_[max_path_segments]{};
   std::size_t path_depth_ = 0;
 };

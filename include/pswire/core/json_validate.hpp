@@ -1,8 +1,10 @@
-// pswire core: a strict RFC 8259 validator for JSON text that the simdjson
-// On-Demand front end does not look at itself: values that are skipped
-// (unknown fields) or passed through raw (row data, error details).
-// It runs in one forward pass with a fixed-size stack: linear time, no
-// allocation, and it checks the configured limits while it goes.
+// pswire core: a strict RFC 8259 validator over plain text, for where there
+// is no structural index: raw_object::parse and json_pretty take text alone,
+// and json_reader's diagnostic pass uses it as the independent judge of the
+// first syntax error (and of where stage 1 refused a message). Decoding
+// itself validates on the index (json_reader.hpp). It runs in one forward
+// pass with a fixed-size stack: linear time, no allocation, and it checks
+// the configured limits while it goes.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +26,8 @@ namespace detail {
 
 constexpr bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+// May this byte follow a number or a literal directly?
+constexpr bool ends_scalar(char c) noexcept { return is_json_whitespace(c) || c == ',' || c == ']' || c == '}'; }
 constexpr bool is_hex_digit(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -187,12 +191,15 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
       const auto s = detail::scan_number(text, pos, lim.max_number_chars);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad number");
       pos = s.end;
-    } else if (text.substr(pos, 4) == "true" || text.substr(pos, 4) == "null") {
-      pos += 4;
-    } else if (text.substr(pos, 5) == "false") {
-      pos += 5;
+      // Glued to what cannot follow a number (1"x"): that is the error, also at the root.
+      if (pos < n && !detail::ends_scalar(text[pos])) return fail(errc::invalid_json, pos, "expected ',' or a closing bracket");
     } else {
-      return fail(errc::invalid_json, pos, "expected a value");
+      const std::size_t length = text.substr(pos, 4) == "true" || text.substr(pos, 4) == "null" ? 4 : text.substr(pos, 5) == "false" ? 5 : 0;
+      // A glued atom (truex) is no value at all, also at the root.
+      if (length == 0 || (pos + length < n && !detail::ends_scalar(text[pos + length]))) {
+        return fail(errc::invalid_json, pos, "expected a value");
+      }
+      pos += length;
     }
 
     // ---- after a value: close containers or move to the next element

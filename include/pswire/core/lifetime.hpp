@@ -25,6 +25,13 @@
 #ifndef PSWIRE_LIFETIMEBOUND
 #define PSWIRE_LIFETIMEBOUND
 #endif
+// A view type for clang's lifetime analysis: what it points to, not the view
+// object itself, is what a PSWIRE_LIFETIMEBOUND result refers to.
+#if defined(__clang__)
+#define PSWIRE_GSL_POINTER [[gsl::Pointer]]
+#else
+#define PSWIRE_GSL_POINTER
+#endif
 
 namespace pswire {
 
