@@ -10,6 +10,8 @@
 //      grammar), the input is still accepted and decodes to the same message,
 //      and its canonical re-encoding is accepted too and decodes back to it:
 //      a canonical form never needs more than its input did.
+//   5. every refused input gets the same error code from the fast pass and
+//      from the diagnostic pass (json_reader.hpp, PSWIRE_VERIFY_DIAGNOSIS).
 // A violated property aborts, which libFuzzer and the replay runner report.
 #pragma once
 
@@ -21,6 +23,7 @@
 
 #include <algorithm>
 
+#include <pswire/core/errors.hpp>
 #include <pswire/core/json_writer.hpp>
 #include <pswire/core/limits.hpp>
 #include <simdjson.h>
@@ -31,6 +34,18 @@ namespace fuzz_support {
   std::fprintf(stderr, "property violated: %s\n%.*s\n", what, static_cast<int>(detail.size()), detail.data());
   std::abort();
 }
+
+}  // namespace fuzz_support
+
+// Property 5. Defined here, in the one fuzz TU of each binary.
+void pswire_verify_diagnosis(std::string_view message, pswire::errc fast, pswire::errc diagnosed) {
+  if (fast != diagnosed) {
+    std::fprintf(stderr, "fast pass: %s, diagnosis: %s\n", pswire::to_string(fast).data(), pswire::to_string(diagnosed).data());
+    fuzz_support::property_failed("the fast pass and the diagnosis disagree", message);
+  }
+}
+
+namespace fuzz_support {
 
 // What a document needs of each pswire::limits field, counted as the limits
 // count: nesting from the root, elements of one container, bytes of one

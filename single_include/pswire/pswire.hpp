@@ -131,9 +131,15 @@ class error_path {
   constexpr bool empty() const noexcept { return length_ == 0; }
 
   constexpr void append(std::string_view piece) noexcept {
+    if (cut_) return;
     for (char c : piece) {
       if (length_ == capacity) {
-        for (std::size_t i = capacity - 3; i < capacity; ++i) text_[i] = '.';
+        // Cut before the character that "..." would split: never half a UTF-8 sequence.
+        std::size_t at = capacity - 3;
+        while (at > 0 && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) --at;
+        for (std::size_t i = at; i < at + 3; ++i) text_[i] = '.';
+        length_ = at + 3;
+        cut_ = true;
         return;
       }
       text_[length_++] = c;
@@ -155,6 +161,7 @@ class error_path {
  private:
   std::array<char, capacity> text_{};
   std::size_t length_ = 0;
+  bool cut_ = false;  // ended with "...": nothing more is appended
 };
 
 struct error {
@@ -336,6 +343,13 @@ struct limits {
 #ifndef PSWIRE_LIFETIMEBOUND
 #define PSWIRE_LIFETIMEBOUND
 #endif
+// A view type for clang's lifetime analysis: what it points to, not the view
+// object itself, is what a PSWIRE_LIFETIMEBOUND result refers to.
+#if defined(__clang__)
+#define PSWIRE_GSL_POINTER [[gsl::Pointer]]
+#else
+#define PSWIRE_GSL_POINTER
+#endif
 
 namespace pswire {
 
@@ -371,11 +385,13 @@ class borrowed_text : public std::string_view {
   void name(Temporary&&, Rest&&...) = delete
 // ---- end pswire/core/lifetime.hpp
 // ---- begin pswire/core/json_validate.hpp
-// pswire core: a strict RFC 8259 validator for JSON text that the simdjson
-// On-Demand front end does not look at itself: values that are skipped
-// (unknown fields) or passed through raw (row data, error details).
-// It runs in one forward pass with a fixed-size stack: linear time, no
-// allocation, and it checks the configured limits while it goes.
+// pswire core: a strict RFC 8259 validator over plain text, for where there
+// is no structural index: raw_object::parse and json_pretty take text alone,
+// and json_reader's diagnostic pass uses it as the independent judge of the
+// first syntax error (and of where stage 1 refused a message). Decoding
+// itself validates on the index (json_reader.hpp). It runs in one forward
+// pass with a fixed-size stack: linear time, no allocation, and it checks
+// the configured limits while it goes.
 
 #include <cstring>
 
@@ -390,6 +406,8 @@ namespace detail {
 
 constexpr bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+// May this byte follow a number or a literal directly?
+constexpr bool ends_scalar(char c) noexcept { return is_json_whitespace(c) || c == ',' || c == ']' || c == '}'; }
 constexpr bool is_hex_digit(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -553,12 +571,15 @@ inline error validate_json_value(std::string_view text, const limits& lim, std::
       const auto s = detail::scan_number(text, pos, lim.max_number_chars);
       if (s.code != errc::ok) return fail(s.code, s.end, "bad number");
       pos = s.end;
-    } else if (text.substr(pos, 4) == "true" || text.substr(pos, 4) == "null") {
-      pos += 4;
-    } else if (text.substr(pos, 5) == "false") {
-      pos += 5;
+      // Glued to what cannot follow a number (1"x"): that is the error, also at the root.
+      if (pos < n && !detail::ends_scalar(text[pos])) return fail(errc::invalid_json, pos, "expected ',' or a closing bracket");
     } else {
-      return fail(errc::invalid_json, pos, "expected a value");
+      const std::size_t length = text.substr(pos, 4) == "true" || text.substr(pos, 4) == "null" ? 4 : text.substr(pos, 5) == "false" ? 5 : 0;
+      // A glued atom (truex) is no value at all, also at the root.
+      if (length == 0 || (pos + length < n && !detail::ends_scalar(text[pos + length]))) {
+        return fail(errc::invalid_json, pos, "expected a value");
+      }
+      pos += length;
     }
 
     // ---- after a value: close containers or move to the next element
@@ -1135,15 +1156,53 @@ inline result<raw_array> raw_value::get_array() const noexcept {
 // ---- end pswire/core/raw_json.hpp
 // ---- begin pswire/core/json_reader.hpp
 // pswire core: the strict reader every message decoder is built on.
-// simdjson On-Demand walks the protocol envelope; whatever On-Demand would
-// skip (unknown members) or hand out raw (row data, details) goes through
-// validate_json_value, so a message is accepted only if it is valid JSON
-// from its first byte to its last. When anything fails, the whole message
-// is validated once more to report the first syntax error exactly; a
-// message that is not JSON is reported as such, before any protocol error.
+//
+// One pass. simdjson's stage 1 (run time dispatched, SIMD) finds every
+// structural character and checks UTF-8, unescaped control characters and
+// unclosed strings for the whole message. The reader then walks that
+// structural index itself: the decoder pulls the envelope (objects, members,
+// typed values) and everything else (row data, details, unknown members) is
+// validated on the same index while it is stepped over, so no byte is
+// scanned twice and raw values are spans between two index positions.
+//
+// No bookkeeping on the success path: the fast pass keeps no JSON path and
+// writes no detail. When it fails, json_reader::run decodes the message again
+// in diagnostic mode (docs/limits.md, "Errors"): first the scalar validator
+// (json_validate.hpp) looks for the first syntax error anywhere, which wins
+// over any protocol or limit error; otherwise the decoder runs once more with
+// the path tracked, and its error is reported with offset, path and detail.
+
+#include <initializer_list>
 
 
 
+// One line per fallible call: returns the error of `expr` from the enclosing
+// function. Each use gets its own variable, so the macros nest (a lambda
+// inside a PSWIRE_TRY may use PSWIRE_TRY again).
+#define PSWIRE_CONCAT_(a, b) a##b
+#define PSWIRE_CONCAT(a, b) PSWIRE_CONCAT_(a, b)
+#define PSWIRE_TRY(expr) PSWIRE_TRY_(PSWIRE_CONCAT(pswire_try_, __COUNTER__), expr)
+#define PSWIRE_TRY_(name, expr)                     \
+  do {                                              \
+    if (auto&& name = (expr); !name) {              \
+      return name.error_info();                     \
+    }                                               \
+  } while (false)
+// The same for a call that yields a value: assigns it to `lhs`.
+#define PSWIRE_TRY_ASSIGN(lhs, expr) PSWIRE_TRY_ASSIGN_(PSWIRE_CONCAT(pswire_try_, __COUNTER__), lhs, expr)
+#define PSWIRE_TRY_ASSIGN_(name, lhs, expr)         \
+  do {                                              \
+    auto&& name = (expr);                           \
+    if (!name) return name.error_info();            \
+    (lhs) = std::move(*name);                       \
+  } while (false)
+
+#ifdef PSWIRE_VERIFY_DIAGNOSIS
+// Test and fuzz builds name a function of their own here; it is called with
+// every message the fast pass refused, its code and the diagnosed code, which
+// must be the same (the test suite and the fuzzers fail when they are not).
+void PSWIRE_VERIFY_DIAGNOSIS(std::string_view message, pswire::errc fast, pswire::errc diagnosed);
+#endif
 
 namespace pswire {
 
@@ -1173,21 +1232,194 @@ inline std::size_t first_invalid_utf8(std::string_view text) noexcept {
   return i;
 }
 
-constexpr std::string_view trim_trailing_whitespace(std::string_view text) noexcept {
-  while (!text.empty() && is_json_whitespace(text.back())) text.remove_suffix(1);
-  return text;
+// Errors that say the message is not JSON: found anywhere, they win over a
+// protocol or limit error earlier in the message.
+constexpr bool is_syntax_error(errc code) noexcept {
+  return code == errc::invalid_json || code == errc::invalid_utf8 || code == errc::invalid_string ||
+         code == errc::invalid_number || code == errc::trailing_content || code == errc::depth_exceeded;
+}
+
+// What a decoder expected where it failed, for the diagnostic detail.
+enum class expected : std::uint8_t { object, array, string, integer, boolean, null, count };
+// What it found there: a JSON kind, or a token that is no JSON value.
+enum class found : std::uint8_t { object, array, string, number, boolean, null, nothing, count };
+
+// "expected an integer, found a string": every combination, built at compile time.
+struct detail_text {
+  std::array<char, 48> chars{};
+  std::size_t size = 0;
+  constexpr void append(std::string_view s) noexcept {
+    for (char c : s) chars[size++] = c;
+  }
+};
+inline constexpr auto type_mismatch_details = [] {
+  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null"};
+  constexpr std::string_view seen[] = {"an object", "an array", "a string", "a number", "a boolean", "null", "no value"};
+  std::array<std::array<detail_text, std::size_t(found::count)>, std::size_t(expected::count)> table{};
+  for (std::size_t e = 0; e < std::size(wanted); ++e) {
+    for (std::size_t f = 0; f < std::size(seen); ++f) {
+      table[e][f].append("expected ");
+      table[e][f].append(wanted[e]);
+      table[e][f].append(", found ");
+      table[e][f].append(seen[f]);
+    }
+  }
+  return table;
+}();
+constexpr std::string_view type_mismatch(expected e, found f) noexcept {
+  const detail_text& t = type_mismatch_details[std::size_t(e)][std::size_t(f)];
+  return {t.chars.data(), t.size};
+}
+
+// Byte classes of a token's first byte.
+constexpr found kind_of_token(char c) noexcept {
+  switch (c) {
+    case '{': return found::object;
+    case '[': return found::array;
+    case '"': return found::string;
+    case 't':
+    case 'f': return found::boolean;
+    case 'n': return found::null;
+    default: return (c == '-' || is_digit(c)) ? found::number : found::nothing;
+  }
+}
+
+// Index of the first backslash in [p, end), or end: eight bytes at a time.
+inline const char* find_backslash(const char* p, const char* end) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  while (end - p >= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    const std::uint64_t x = w ^ (ones * '\\');
+    if (((x - ones) & ~x & highs) != 0) break;
+    p += 8;
+  }
+  while (p != end && *p != '\\') ++p;
+  return p;
+}
+
+// Checks the escapes of string content [p, end) that stage 1 already found
+// closed, UTF-8 and free of raw control characters. Returns the offending
+// backslash, or nullptr; `escaped` tells whether there was any escape.
+inline const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
+  p = find_backslash(p, end);
+  escaped = p != end;
+  for (; p != end; p = find_backslash(p, end)) {
+    const std::string_view rest(p, static_cast<std::size_t>(end - p));
+    if (rest.size() < 2) return p;
+    const char e = rest[1];
+    if (e != 'u') {
+      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return p;
+      p += 2;
+      continue;
+    }
+    auto hex4 = [&](std::size_t at, unsigned& out) {
+      if (at + 4 > rest.size()) return false;
+      out = 0;
+      for (std::size_t i = at; i < at + 4; ++i) {
+        if (!is_hex_digit(rest[i])) return false;
+        out = out * 16 + hex_value(rest[i]);
+      }
+      return true;
+    };
+    unsigned unit = 0;
+    if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return p;  // lone low surrogate
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      unsigned low = 0;
+      if (rest.size() < 12 || rest[6] != '\\' || rest[7] != 'u' || !hex4(8, low) || low < 0xDC00 || low > 0xDFFF) return p;
+      p += 12;
+    } else {
+      p += 6;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace detail
 
-// The decoding state shared by every message decoder: the simdjson parser,
-// a padded copy of the input when the caller's buffer has no padding, and
-// the JSON path of the value being read. Reuse one reader for many messages
-// and decoding allocates nothing once its buffers have grown.
+// The bytes a decoder reads, and how many may be read from text.data():
+// with text.size() + simdjson::SIMDJSON_PADDING or more the reader parses in
+// place, otherwise it copies the message into a padded buffer it owns.
+// Every decoder takes one; it is made from a string_view, a string literal or
+// a std::string (no padding known), a simdjson::padded_string or
+// padded_string_view (padded), or with_capacity() for a buffer of your own.
+// A server gets the padding for free by reading the body into a buffer 64
+// bytes larger than the body (docs/api-guide.md, "Padded input").
+struct PSWIRE_GSL_POINTER json_input {
+  std::string_view text;
+  std::size_t capacity = 0;
+
+  constexpr json_input(std::string_view t) noexcept : text(t) {}  // NOLINT: implicit by design
+  constexpr json_input(const char* t) noexcept : text(t) {}       // NOLINT: implicit by design
+  json_input(const std::string& t) noexcept : text(t) {}          // NOLINT: implicit by design
+  json_input(simdjson::padded_string_view t) noexcept : text(t), capacity(t.capacity()) {}  // NOLINT: implicit by design
+  json_input(const simdjson::padded_string& t) noexcept  // NOLINT: implicit by design
+      : text(t), capacity(t.size() + simdjson::SIMDJSON_PADDING) {}
+  // A view of a temporary buffer would dangle once the call returns.
+  json_input(std::string&&) = delete;
+  json_input(simdjson::padded_string&&) = delete;
+
+  // `capacity` bytes from text.data() are readable (at least text.size()).
+  static constexpr json_input with_capacity(std::string_view text, std::size_t capacity) noexcept {
+    json_input in(text);
+    in.capacity = capacity;
+    return in;
+  }
+};
+
+// The members of one protocol object: their names (an empty name is not
+// part of this table: a dialect without that member) and which are required.
+template <std::size_t N>
+struct member_table {
+  static_assert(N <= 32, "the seen-set is a 32-bit mask");
+  std::array<std::string_view, N> names{};
+  std::uint32_t required = 0;  // bit i: names[i] must be present
+
+  // The index of `key` (unescaped), or N for a member the protocol does not define.
+  constexpr std::size_t find(std::string_view key) const noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (names[i].size() == key.size() && !names[i].empty() && names[i] == key) return i;
+    }
+    return N;
+  }
+  static constexpr std::size_t first_of(std::uint32_t bits) noexcept {
+    std::size_t i = 0;
+    while (!(bits >> i & 1u)) ++i;
+    return i;
+  }
+};
+
+// A member table from its names and the indexes of the required ones.
+template <std::size_t N>
+constexpr member_table<N> make_members(const std::string_view (&names)[N], std::initializer_list<std::size_t> required = {}) {
+  member_table<N> table;
+  for (std::size_t i = 0; i < N; ++i) table.names[i] = names[i];
+  for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
+  return table;
+}
+
+// A value the decoder is about to read: where it starts. Handed to member and
+// element callbacks; reading it moves the reader past it.
+class json_value {
+ public:
+  constexpr json_value() = default;
+
+ private:
+  friend class json_reader;
+  constexpr explicit json_value(const std::uint32_t* token) noexcept : token_(token) {}
+  const std::uint32_t* token_ = nullptr;
+};
+
+// The decoding state shared by every message decoder: the simdjson parser
+// (stage 1 and its structural index), a padded copy of the input when the
+// caller's buffer has no padding, the buffer unescaped strings go to, and in
+// diagnostic mode the JSON path. Reuse one reader for many messages and
+// decoding allocates nothing once its buffers have grown.
 //
-// Views handed out by decoders point into the caller's input (raw JSON) or
-// into this reader (unescaped strings): they stay valid until the next
-// message is read with this reader, and while the input buffer lives.
+// Views handed out by decoders point into the caller's input (raw JSON and
+// strings without escapes) or into this reader (unescaped strings): they stay
+// valid until the next message is read with this reader, and while the input
+// buffer lives.
 class json_reader {
  public:
   explicit json_reader(const limits& lim = {}) : limits_(lim) {}
@@ -1195,269 +1427,522 @@ class json_reader {
   const limits& limits_in_use() const noexcept { return limits_; }
   void set_limits(const limits& lim) noexcept { limits_ = lim; }
 
-  // Starts a message. `capacity` is how many bytes from input.data() may be
-  // read; pass input.size() + SIMDJSON_PADDING or more to parse in place.
-  result<void> start(std::string_view input, std::size_t capacity = 0) {
-    input_ = input;
-    path_depth_ = 0;
-    if (input.size() > limits_.max_message_bytes) {
-      return make_error(errc::message_too_large, limits_.max_message_bytes, "message larger than limits.max_message_bytes");
+  // Decodes one message: `body` reads the root value (and may be called a
+  // second time, in diagnostic mode, so it must start by clearing what it
+  // fills). Returns the first error in the message, diagnosed.
+  template <class Body>
+  result<void> run(json_input input, Body&& body) {
+    diagnostic_ = false;
+    result<void> fast = start(input);
+    if (fast) fast = body();
+    if (fast) fast = finish();
+    if (fast) {
+      fast_path_code_ = errc::ok;
+      return fast;
     }
-    if (detail::skip_whitespace(input, 0) == input.size()) return make_error(errc::empty_input, 0, "no JSON value");
-    const char* buffer = input.data();
-    if (capacity < input.size() + simdjson::SIMDJSON_PADDING) {
-      padded_.assign(input.data(), input.size());
-      padded_.resize(input.size() + simdjson::SIMDJSON_PADDING, '\0');
-      buffer = padded_.data();
+    fast_path_code_ = fast.code();
+    if (!indexed_) return fast;  // no structural index: start() already diagnosed it
+    if (!detail::is_syntax_error(fast_path_code_)) {
+      // What the fast pass alone would report: a later syntax error wins.
+      if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
     }
-    base_ = buffer;
-    auto doc = parser_.iterate(buffer, input.size(), input.size() + simdjson::SIMDJSON_PADDING);
-    if (auto e = std::move(doc).get(document_)) return fail(e, 0);
-    return {};
+    result<void> diagnosed = diagnose(body);
+#ifdef PSWIRE_VERIFY_DIAGNOSIS
+    ::PSWIRE_VERIFY_DIAGNOSIS(input_, fast_path_code_, diagnosed.code());
+#endif
+    return diagnosed;
   }
 
-  ondemand::document& document() noexcept { return document_; }
+  // The code the fast pass found for the last message run() refused (ok if it
+  // accepted it). The error run() returns comes from the diagnostic pass; the
+  // two must agree, which tests and fuzzers check.
+  errc fast_path_code() const noexcept { return fast_path_code_; }
+  bool diagnostic_mode() const noexcept { return diagnostic_; }
 
-  // Call after the root value has been read: anything but whitespace left is an error.
-  result<void> finish() {
-    const char* where = nullptr;
-    if (auto e = document_.current_location().get(where)) {
-      if (e == simdjson::OUT_OF_BOUNDS) return {};
-      return fail(e, input_.size());
+  // ---- the value the reader is at
+
+  // The kind of the next value, without reading it; a token that starts no
+  // JSON value is invalid_json.
+  result<json_kind> type_of(const json_value& v) {
+    switch (detail::kind_of_token(at(v))) {
+      case detail::found::object: return json_kind::object;
+      case detail::found::array: return json_kind::array;
+      case detail::found::string: return json_kind::string;
+      case detail::found::number: return json_kind::number;
+      case detail::found::boolean: return json_kind::boolean;
+      case detail::found::null: return json_kind::null;
+      default: return fail_not_a_value();
     }
-    return fail(errc::trailing_content, offset_of(where), "content after the message");
   }
 
-  // ---- the JSON path, for error reports
-  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
-  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
-  void pop() noexcept {
-    if (path_depth_ != 0) --path_depth_;
-  }
-  std::size_t depth() const noexcept { return path_depth_; }
+  // Offset of the value in the message.
+  std::size_t offset_of(const json_value& v) const noexcept { return *v.token_; }
 
-  // ---- failures. Each first re-validates the message, so that a syntax
-  // error anywhere wins over a protocol error, at its exact offset.
-  error fail(errc code, std::size_t offset, std::string_view detail) const {
-    if (error syntax = syntax_error()) return syntax;
-    error e = make_error(code, offset, detail);
-    e.path = current_path();
-    return e;
-  }
-  error fail(simdjson::error_code code, std::size_t offset) const {
-    return fail(map_simdjson_error(code), offset, simdjson::error_message(code));
-  }
-
-  // Offset of a pointer into the parsed message or into the caller's input
-  // (raw views point there, see in_input).
-  std::size_t offset_of(const char* p) const noexcept {
-    const std::less_equal<> not_after;
-    if (not_after(base_, p) && not_after(p, base_ + input_.size())) return static_cast<std::size_t>(p - base_);
-    detail::check_view_within({p, 0}, input_);  // NOLINT(bugprone-string-constructor): only the position matters
-    const bool in_input = not_after(input_.data(), p) && not_after(p, input_.data() + input_.size());
-    return in_input ? static_cast<std::size_t>(p - input_.data()) : input_.size();
-  }
-  std::size_t offset_of(ondemand::value& v) noexcept {
-    const char* where = nullptr;
-    return v.current_location().get(where) ? input_.size() : offset_of(where);
-  }
-  // A span of the parsed buffer, as the same bytes of the caller's input.
-  std::string_view in_input(std::string_view parsed) const noexcept {
-    detail::check_view_within(parsed, parsed_message());
-    return input_.substr(offset_of(parsed.data()), parsed.size());
-  }
-
-  // ---- typed reads of one value; `v` is consumed.
-  result<std::string_view> read_string(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    std::string_view s;
-    if (auto e = v.get_string().get(s)) return fail(e, at);
-    // Unescaped, a string is never longer than its token in the message.
-    detail::check_view_within({base_ + at, s.size()}, parsed_message());
-    if (s.size() > limits_.max_string_bytes) return fail(errc::string_too_long, at, "string longer than limits.max_string_bytes");
-    return s;
+  // A string, unescaped. Its wire bytes (between the quotes, escapes
+  // included) are bounded by limits.max_string_bytes.
+  result<std::string_view> read_string(const json_value& v) {
+    if (at(v) != '"') return fail_type(detail::expected::string);
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    return escaped ? unescape(content) : in_input(content);
   }
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  result<std::int64_t> read_int64(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    std::int64_t i = 0;
-    auto e = v.get_int64().get(i);
-    if (!e) return i;
-    if (e != simdjson::INCORRECT_TYPE && e != simdjson::NUMBER_OUT_OF_RANGE) return fail(e, at);
-    // Not a plain int64 for simdjson: decide exactly on the token's text.
-    const std::string_view token = detail::trim_trailing_whitespace(v.raw_json_token());
-    const raw_value number(token);
-    if (number.kind() != json_kind::number) return fail(errc::wrong_type, at, "expected an integer");
-    const auto scanned = detail::scan_number(token, 0, limits_.max_number_chars);
-    if (scanned.code == errc::number_too_long) return fail(errc::number_too_long, at, "number longer than limits.max_number_chars");
-    if (scanned.code != errc::ok || scanned.end != token.size()) return fail(errc::invalid_number, at, "not a JSON number");
-    auto exact = number.get_int64();
-    if (!exact) return fail(exact.code(), at, exact.error_info().detail);
+  result<std::int64_t> read_int64(const json_value& v) {
+    const char c = at(v);
+    if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
+    const std::string_view token = scalar_token();
+    if (token.size() > limits_.max_number_chars) return fail_here(errc::number_too_long, "number longer than limits.max_number_chars");
+    // Most ids: up to 18 plain digits, no leading zero, nothing glued on.
+    const bool negative = c == '-';
+    std::size_t i = negative ? 1 : 0;
+    std::uint64_t magnitude = 0;
+    const std::size_t digits_begin = i;
+    while (i < token.size() && detail::is_digit(token[i])) magnitude = magnitude * 10 + std::uint64_t(token[i++] - '0');
+    const std::size_t digits = i - digits_begin;
+    if (i == token.size() && digits != 0 && digits <= 18 && (token[digits_begin] != '0' || digits == 1)) {
+      ++token_;
+      return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+    }
+    PSWIRE_TRY(check_number(token, limits_));
+    auto exact = raw_value(token).get_int64();
+    if (!exact) return fail_here(exact.code(), exact.error_info().detail);
+    ++token_;
     return *exact;
   }
 
-  // The JSON type of the value, without consuming it.
-  result<ondemand::json_type> type_of(ondemand::value& v) {
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, offset_of(v));
-    return type;
-  }
-
-  // Is the value null? Consumes it if so.
-  result<bool> read_null(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    if (type != ondemand::json_type::null) return false;
-    bool is_null = false;
-    if (auto e = v.is_null().get(is_null); e || !is_null) return fail(errc::invalid_json, at, "expected null");
+  // Is the value null? Reads it if so.
+  result<bool> read_null(const json_value& v) {
+    if (at(v) != 'n') return false;
+    if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
+    ++token_;
     return true;
   }
 
+  // An integer or null (nullopt).
+  result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
+    if (at(v) == 'n') {
+      PSWIRE_TRY(read_null(v));
+      return std::optional<std::int64_t>{};
+    }
+    auto i = read_int64(v);
+    if (!i) return i.error_info();
+    return std::optional<std::int64_t>{*i};
+  }
+
+  // An object, or null (an absent raw_object).
+  result<raw_object> read_optional_raw_object(const json_value& v) {
+    if (at(v) == 'n') {
+      PSWIRE_TRY(read_null(v));
+      return raw_object{};
+    }
+    return read_raw_object(v);
+  }
+
   // Any value, validated and returned as a view of the caller's input.
-  result<raw_value> read_raw(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    std::string_view text;
-    if (type == ondemand::json_type::object) {
-      ondemand::object o;
-      if (auto e = v.get_object().get(o)) return fail(e, at);
-      if (auto e = o.raw_json().get(text)) return fail(e, at);
-    } else if (type == ondemand::json_type::array) {
-      ondemand::array a;
-      if (auto e = v.get_array().get(a)) return fail(e, at);
-      if (auto e = a.raw_json().get(text)) return fail(e, at);
-    } else {
-      text = detail::trim_trailing_whitespace(v.raw_json_token());
-      // An unconsumed string is skipped later by simdjson, which takes a
-      // string followed by ':' for a key and so would let `"a":1` pass as a
-      // value. Consuming it here makes the next token face the real check.
-      if (type == ondemand::json_type::string) {
-        ondemand::raw_json_string consumed;
-        if (auto e = v.get_raw_json_string().get(consumed)) return fail(e, at);
-      }
-    }
-    if (error e = validate_json_value(text, limits_, path_depth_)) {
-      e.offset += offset_of(text.data());
-      e.path = current_path();
-      return e;
-    }
-    return raw_value(in_input(text));
+  // An object or array reaches to the next token (whitespace after it
+  // included), as simdjson's raw_json() gives it: the committed vectors pin
+  // those bytes; a scalar ends with its last character.
+  result<raw_value> read_raw(const json_value& v) {
+    const std::uint32_t begin = at_offset(v);
+    const char first = current();
+    PSWIRE_TRY(walk_value(limits_));
+    const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
+    return raw_value(input_.substr(begin, end - begin));
   }
 
-  // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
-  result<void> skip(ondemand::value& v) {
-    auto raw = read_raw(v);
-    return raw ? result<void>{} : result<void>{raw.error_info()};
-  }
-
-  // missing_field for member `key` of the object that starts at `object_offset`.
-  error fail_missing(std::string_view key, std::size_t object_offset) {
-    push_key(key);
-    error e = fail(errc::missing_field, object_offset, "required member is absent");
-    pop();
-    return e;
-  }
-
-  result<raw_object> read_raw_object(ondemand::value& v) {
-    const std::size_t at = offset_of(v);
-    ondemand::json_type type{};
-    if (auto e = v.type().get(type)) return fail(e, at);
-    if (type != ondemand::json_type::object) return fail(errc::wrong_type, at, "expected an object");
+  // An object, validated and returned as a view of the caller's input.
+  result<raw_object> read_raw_object(const json_value& v) {
+    if (at(v) != '{') return fail_type(detail::expected::object);
     auto raw = read_raw(v);
     if (!raw) return raw.error_info();
     return raw_object(raw->text());
   }
 
+  // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
+  result<void> skip(const json_value& v) {
+    (void)at(v);
+    return walk_value(limits_);
+  }
+
   // Iterates an object's members; `on_member(key, value, key_offset)`
-  // returns result<void>. Member names are unescaped, so "n\u0061me" is "name".
+  // returns result<void> and must read the value. Member names are
+  // unescaped, so "n\u0061me" is "name".
   template <class OnMember>
-  result<void> for_each_member(ondemand::value& v, OnMember&& on_member) {
-    const std::size_t at = offset_of(v);
-    ondemand::object object;
-    if (auto e = v.get_object().get(object)) {
-      return fail(e == simdjson::INCORRECT_TYPE ? errc::wrong_type : map_simdjson_error(e), at, "expected an object");
-    }
-    std::size_t count = 0;
-    for (auto member_result : object) {
-      ondemand::field member;
-      if (auto e = std::move(member_result).get(member)) return fail(e, at);
-      const std::size_t key_offset = offset_of(member.key().raw()) - 1;
-      if (++count > limits_.max_elements) return fail(errc::too_many_elements, key_offset, "more members than limits.max_elements");
+  result<void> for_each_member(const json_value& v, OnMember&& on_member) {
+    if (at(v) != '{') return fail_type(detail::expected::object);
+    PSWIRE_TRY(open_container());
+    if (current() == '}') return close_container();
+    for (std::size_t count = 1;; ++count) {
+      const std::uint32_t key_at = *token_;
+      if (count > limits_.max_elements) return fail_here(errc::too_many_elements, "more members than limits.max_elements");
       std::string_view key;
-      if (auto e = member.unescaped_key().get(key)) return fail(e, key_offset);
-      detail::check_view_within({base_ + key_offset, key.size()}, parsed_message());
-      ondemand::value value = member.value();
-      push_key(key);
-      auto r = on_member(key, value, key_offset);
-      pop();
+      PSWIRE_TRY(member_name(key));
+      if (diagnostic_) push_key(key);
+      json_value value(token_);
+      auto r = on_member(key, value, std::size_t{key_at});
       if (!r) return r;
-    }
-    return {};
-  }
-
-  // Iterates an array; `on_element(value, index)` returns result<void>.
-  template <class OnElement>
-  result<void> for_each_element(ondemand::value& v, OnElement&& on_element) {
-    const std::size_t at = offset_of(v);
-    ondemand::array array;
-    if (auto e = v.get_array().get(array)) {
-      return fail(e == simdjson::INCORRECT_TYPE ? errc::wrong_type : map_simdjson_error(e), at, "expected an array");
-    }
-    std::size_t index = 0;
-    for (auto element_result : array) {
-      ondemand::value element;
-      // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is &&-qualified
-      if (auto e = std::move(element_result).get(element)) return fail(e, at);
-      if (index >= limits_.max_elements) {
-        return fail(errc::too_many_elements, offset_of(element), "more elements than limits.max_elements");
+      PSWIRE_ASSERT(token_ != value.token_ && "json_reader: a member callback must read its value");
+      if (diagnostic_) pop();
+      if (const char c = current(); c != ',') {
+        if (c == '}') return close_container();
+        return fail_here(errc::invalid_json, "expected ',' or '}' after a member");
       }
-      push_index(index);
-      auto r = on_element(element, index);
-      pop();
+      ++token_;
+    }
+  }
+
+  // Iterates an array; `on_element(value, index)` returns result<void> and must read the value.
+  template <class OnElement>
+  result<void> for_each_element(const json_value& v, OnElement&& on_element) {
+    if (at(v) != '[') return fail_type(detail::expected::array);
+    PSWIRE_TRY(open_container());
+    if (current() == ']') return close_container();
+    for (std::size_t index = 0;; ++index) {
+      if (index >= limits_.max_elements) return fail_here(errc::too_many_elements, "more elements than limits.max_elements");
+      if (diagnostic_) push_index(index);
+      json_value value(token_);
+      auto r = on_element(value, index);
       if (!r) return r;
-      ++index;
+      PSWIRE_ASSERT(token_ != value.token_ && "json_reader: an element callback must read its value");
+      if (diagnostic_) pop();
+      if (const char c = current(); c != ',') {
+        if (c == ']') return close_container();
+        return fail_here(errc::invalid_json, "expected ',' or ']' after an element");
+      }
+      ++token_;
+    }
+  }
+
+  // The members of one protocol object, decoded the one way every decoder
+  // uses. `on_member(index, value)` reads member table.names[index]. In the
+  // core: a repeated member is duplicate_key, an unknown member is validated
+  // and skipped, and a missing required member is missing_field. The long
+  // form hands unknown members to `on_unknown(key, value, key_offset)` and
+  // repeated ones to `on_duplicate(index, value, key_offset)` instead.
+  template <std::size_t N, class OnMember>
+  result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member) {
+    return read_object(
+        v, table, on_member, [this](std::string_view, json_value& value, std::size_t) { return skip(value); },
+        [this](std::size_t, json_value&, std::size_t key_at) -> result<void> {
+          return fail(errc::duplicate_key, key_at, "member appears twice");
+        });
+  }
+  template <std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
+  result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member, OnUnknown&& on_unknown,
+                           OnDuplicate&& on_duplicate) {
+    const std::size_t object_at = offset_of(v);
+    std::uint32_t seen = 0;
+    auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
+      const std::size_t index = table.find(key);
+      if (index == N) return on_unknown(key, value, key_at);
+      const std::uint32_t bit = std::uint32_t{1} << index;
+      if (seen & bit) return on_duplicate(index, value, key_at);
+      seen |= bit;
+      return on_member(index, value);
+    });
+    if (!r) return r;
+    if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
+      return fail_missing(table.names[table.first_of(missing)], object_at);
     }
     return {};
   }
 
-  // Reads the document root as a value, for the decoders' uniform entry.
-  result<ondemand::value> root_value() {
-    ondemand::value v;
-    if (auto e = document_.get_value().get(v)) {
-      // Every pswire message is an object or an array: a scalar root is the wrong type.
-      if (e == simdjson::SCALAR_DOCUMENT_AS_VALUE) return fail(errc::wrong_type, 0, "expected an object");
-      return fail(e, 0);
-    }
-    return v;
+  // The message text from `begin` to the end of the last value read.
+  std::string_view text_since(std::size_t begin) const noexcept {
+    return input_.substr(begin, end_of_previous_token() - begin);
   }
 
-  static errc map_simdjson_error(simdjson::error_code code) noexcept {
-    switch (code) {
-      case simdjson::SUCCESS: return errc::ok;
-      case simdjson::UTF8_ERROR: return errc::invalid_utf8;
-      case simdjson::UNESCAPED_CHARS:
-      case simdjson::UNCLOSED_STRING:
-      case simdjson::STRING_ERROR: return errc::invalid_string;
-      case simdjson::NUMBER_ERROR: return errc::invalid_number;
-      case simdjson::NUMBER_OUT_OF_RANGE: return errc::number_out_of_range;
-      case simdjson::INCORRECT_TYPE: return errc::wrong_type;
-      case simdjson::DEPTH_ERROR: return errc::depth_exceeded;
-      case simdjson::EMPTY: return errc::empty_input;
-      case simdjson::CAPACITY: return errc::message_too_large;
-      case simdjson::TAPE_ERROR:
-      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-      case simdjson::T_ATOM_ERROR:
-      case simdjson::F_ATOM_ERROR:
-      case simdjson::N_ATOM_ERROR: return errc::invalid_json;
-      default: return errc::internal_error;
-    }
+  // The root value of the message.
+  json_value root_value() const noexcept { return json_value(token_); }
+
+  // ---- failures
+  // Fast pass: a code, the offset and a static detail. Diagnostic pass: the
+  // same with the JSON path of the value being read.
+  error fail(errc code, std::size_t offset, std::string_view detail) const noexcept {
+    error e = make_error(code, offset, detail);
+    if (diagnostic_) e.path = current_path();
+    return e;
+  }
+  // missing_field for member `key` of the object that starts at `object_offset`.
+  error fail_missing(std::string_view key, std::size_t object_offset) {
+    if (diagnostic_) push_key(key);
+    error e = fail(errc::missing_field, object_offset, "required member is absent");
+    if (diagnostic_) pop();
+    return e;
+  }
+  // The value at `v` is not of the type the protocol gives it.
+  error fail_type(detail::expected what, const json_value& v) const noexcept {
+    (void)at(v);
+    return fail_type(what);
+  }
+
+  // ---- the JSON path, kept in diagnostic mode only
+  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
+  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
+  void pop() noexcept {
+    if (path_depth_ != 0) --path_depth_;
   }
 
  private:
+  // Starts a message: limits, padding, stage 1.
+  result<void> start(json_input input) {
+    input_ = input.text;
+    indexed_ = false;
+    path_depth_ = 0;
+    depth_ = 0;
+    strings_used_ = 0;
+    if (input_.size() > limits_.max_message_bytes || input_.size() > 0xFFFFFFF0u) {
+      return make_error(errc::message_too_large, limits_.max_message_bytes, "message larger than limits.max_message_bytes");
+    }
+    if (detail::skip_whitespace(input_, 0) == input_.size()) return make_error(errc::empty_input, 0, "no JSON value");
+    const char* buffer = input_.data();
+    if (input.capacity < input_.size() + simdjson::SIMDJSON_PADDING) {
+      if (padded_.size() < input_.size() + simdjson::SIMDJSON_PADDING) padded_.resize(input_.size() + simdjson::SIMDJSON_PADDING);
+      std::memcpy(padded_.data(), input_.data(), input_.size());
+      buffer = padded_.data();
+    }
+    buf_ = buffer;
+    if (strings_.size() < input_.size()) strings_.resize(input_.size());  // unescaped text is never longer
+    auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
+    ondemand::json_iterator it;
+    if (std::move(iterator).get(it) != simdjson::SUCCESS) {
+      // UTF-8, a raw control character or an unclosed string: find it exactly.
+      if (error e = syntax_error()) return e;
+      return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
+    }
+    token_ = first_token_ = it.position();
+    indexed_ = true;
+    return {};
+  }
+
+  // After the root value: only the end of the index may follow.
+  result<void> finish() {
+    if (*token_ < input_.size()) return fail_here(errc::trailing_content, "content after the message");
+    return {};
+  }
+
+  template <class Body>
+  result<void> diagnose(Body& body) {
+    error syntax = syntax_error();
+    diagnostic_ = true;
+    token_ = first_token_;
+    path_depth_ = 0;
+    depth_ = 0;
+    strings_used_ = 0;
+    result<void> again = body();
+    if (again) again = finish();
+    diagnostic_ = false;
+    if (syntax) {
+      // The decoder reached the syntax error itself: its path is the path there.
+      if (!again && again.code() == syntax.code && again.error_info().offset == syntax.offset) syntax.path = again.error_info().path;
+      return syntax;
+    }
+    if (again) return make_error(errc::internal_error, 0, "the diagnostic pass accepted what the fast pass refused");
+    return again;
+  }
+
+  // The first syntax error of the whole message, if any, with the limits off
+  // (a limit error must not hide a later syntax error) but nesting bounded.
+  error syntax_error() const noexcept {
+    const std::size_t bad = detail::first_invalid_utf8(input_);
+    if (bad != input_.size()) return make_error(errc::invalid_utf8, bad, "not UTF-8");
+    error e = validate_json_value(input_, syntax_limits());
+    return detail::is_syntax_error(e.code) ? e : error{};
+  }
+  limits syntax_limits() const noexcept {
+    limits off;
+    off.max_depth = limits_.max_depth;
+    off.max_elements = off.max_string_bytes = off.max_number_chars = static_cast<std::size_t>(-1);
+    return off;
+  }
+  // The same question answered on the structural index, by the fast pass's own walk.
+  errc syntax_code_from_index() {
+    token_ = first_token_;
+    depth_ = 0;
+    result<void> r = walk_value(syntax_limits());
+    if (r) r = finish();
+    return r.code();
+  }
+
+  // ---- tokens. token_ points into simdjson's structural index: each entry
+  // is the offset of a structural character or the first byte of a scalar,
+  // and the entry after the last is input.size() (stage 1's sentinel).
+  char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
+  char at(const json_value& v) const noexcept {
+    PSWIRE_ASSERT(v.token_ == token_ && "json_reader: values must be read in order, each once");
+    (void)v;
+    return current();
+  }
+  std::uint32_t at_offset(const json_value& v) const noexcept { return (void)at(v), *token_; }
+  // The token at token_ up to the next one, without trailing whitespace.
+  std::string_view scalar_token() const noexcept {
+    std::size_t end = token_[1];
+    while (end > *token_ && detail::is_json_whitespace(buf_[end - 1])) --end;
+    return {buf_ + *token_, end - *token_};
+  }
+  std::size_t end_of_previous_token() const noexcept {
+    std::size_t end = token_[0];
+    while (end > token_[-1] && detail::is_json_whitespace(buf_[end - 1])) --end;
+    return end;
+  }
+  // A view of the parsed buffer as the same bytes of the caller's input.
+  std::string_view in_input(std::string_view parsed) const noexcept {
+    return input_.substr(static_cast<std::size_t>(parsed.data() - buf_), parsed.size());
+  }
+
+  error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
+  error fail_not_a_value() const noexcept {
+    return fail_here(errc::invalid_json, diagnostic_ ? std::string_view("expected a value, found no JSON value") : "expected a value");
+  }
+  error fail_type(detail::expected what) const noexcept {
+    const detail::found f = detail::kind_of_token(current());
+    if (f == detail::found::nothing) return fail_not_a_value();
+    return fail_here(errc::wrong_type, detail::type_mismatch(what, f));
+  }
+
+  result<void> open_container() {
+    if (++depth_ > limits_.max_depth || depth_ > hard_max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
+    ++token_;
+    return {};
+  }
+  result<void> close_container() {
+    --depth_;
+    ++token_;
+    return {};
+  }
+
+  // The string token at token_: its content between the quotes, checked
+  // (escapes; stage 1 checked the rest) and bounded in wire bytes.
+  result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
+    const std::string_view token = scalar_token();
+    // Stage 1 found every string closed, so a string token ends with its quote.
+    if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
+    content = token.substr(1, token.size() - 2);
+    if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
+    if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
+      return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
+    }
+    return {};
+  }
+  // A member name and its ':'; the reader is then at the value.
+  result<void> member_name(std::string_view& key) {
+    if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    if (current() != ':') return fail_here(errc::invalid_json, "expected ':' after a member name");
+    ++token_;
+    key = escaped ? *unescape(content) : content;
+    return {};
+  }
+  // Escaped string content into strings_, which is as large as the message
+  // and only reset per message: a view stays valid while later strings are read.
+  result<std::string_view> unescape(std::string_view content) {
+    struct appender {
+      char* out;
+      std::size_t size = 0;
+      void push_back(char c) noexcept { out[size++] = c; }
+    } a{strings_.data() + strings_used_};
+    raw_string(content).unescape_to(a);
+    const std::string_view s(a.out, a.size);
+    strings_used_ += a.size;
+    return s;
+  }
+
+  result<void> check_number(std::string_view token, const limits& lim) const {
+    const auto scanned = detail::scan_number(token, 0, lim.max_number_chars);
+    if (scanned.code != errc::ok) return fail(scanned.code, *token_ + scanned.end, "not a JSON number");
+    // A number glued to what cannot follow one ("1\"x\""): the content after it is the error.
+    if (scanned.end != token.size()) return fail(errc::invalid_json, *token_ + scanned.end, "expected ',' or a closing bracket");
+    return {};
+  }
+
+  // Validates the value at token_ and moves past it: the one walk behind
+  // skip, read_raw and the fast pass's syntax check. Containers are tracked
+  // on a fixed stack (bounded by hard_max_depth); `lim` bounds strings,
+  // numbers, element counts and nesting (counted from the message root).
+  result<void> walk_value(const limits& lim) {
+    const std::size_t max_depth = lim.max_depth < hard_max_depth ? lim.max_depth : hard_max_depth;
+    // One entry per container opened here: is it an object, and its elements so far.
+    // Left uninitialized on purpose: only entries below `open` are read.
+    bool is_object[hard_max_depth];
+    std::size_t counts[hard_max_depth];
+    std::size_t open = 0;
+    while (true) {
+      // ---- a value
+      const char c = current();
+      switch (c) {
+        case '{':
+        case '[':
+          if (depth_ + open + 1 > max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
+          is_object[open] = c == '{';
+          counts[open] = 0;
+          ++open;
+          ++token_;
+          if (current() == (c == '{' ? '}' : ']')) {
+            --open;
+            ++token_;
+            break;
+          }
+          if (c == '[') continue;
+          goto member_name;  // NOLINT: the shortest honest state machine
+        case '"': {
+          std::string_view content;
+          bool escaped = false;
+          PSWIRE_TRY(string_token(lim, content, escaped));
+          ++token_;
+          break;
+        }
+        case 't':
+        case 'f':
+        case 'n': {
+          const std::string_view token = scalar_token();
+          if (token != "true" && token != "false" && token != "null") return fail_not_a_value();
+          ++token_;
+          break;
+        }
+        default:
+          // +1 and .5 are bad numbers, not some other token (as json_validate.hpp says).
+          if (c != '-' && c != '+' && c != '.' && !detail::is_digit(c)) return fail_not_a_value();
+          PSWIRE_TRY(check_number(scalar_token(), lim));
+          ++token_;
+          break;
+      }
+      // ---- after a value: close containers or move to the next element
+      while (true) {
+        if (open == 0) return {};
+        const char d = current();
+        const bool in_object = is_object[open - 1];
+        if (d == (in_object ? '}' : ']')) {
+          --open;
+          ++token_;
+          continue;
+        }
+        if (d != ',') return fail_here(errc::invalid_json, in_object ? "expected ',' or '}'" : "expected ',' or ']'");
+        if (++counts[open - 1] >= lim.max_elements) return fail_here(errc::too_many_elements, "more elements than limits.max_elements");
+        ++token_;
+        if (in_object) goto member_name;  // NOLINT
+        break;
+      }
+      continue;
+    member_name:
+      if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
+      {
+        std::string_view content;
+        bool escaped = false;
+        PSWIRE_TRY(string_token(lim, content, escaped));
+      }
+      ++token_;
+      if (current() != ':') return fail_here(errc::invalid_json, "expected ':'");
+      ++token_;
+    }
+  }
+
   struct segment {
     std::string_view key;
     std::size_t index;
@@ -1478,26 +1963,20 @@ class json_reader {
     }
     return p;
   }
-  // The message as simdjson parses it: the caller's buffer or the padded copy.
-  std::string_view parsed_message() const noexcept { return {base_, input_.size()}; }
-  // The first syntax error of the whole message, if any.
-  error syntax_error() const noexcept {
-    const std::size_t bad = detail::first_invalid_utf8(input_);
-    if (bad != input_.size()) return make_error(errc::invalid_utf8, bad, "not UTF-8");
-    error e = validate_json_value(input_, limits_);
-    if (e.code == errc::invalid_json || e.code == errc::invalid_string || e.code == errc::invalid_number ||
-        e.code == errc::trailing_content || e.code == errc::depth_exceeded) {
-      return e;
-    }
-    return {};
-  }
 
   limits limits_;
   ondemand::parser parser_;
-  ondemand::document document_;
   std::string padded_;
+  std::string strings_;
+  std::size_t strings_used_ = 0;
   std::string_view input_;
-  const char* base_ = nullptr;
+  const char* buf_ = nullptr;
+  const std::uint32_t* token_ = nullptr;
+  const std::uint32_t* first_token_ = nullptr;
+  std::size_t depth_ = 0;
+  bool indexed_ = false;
+  bool diagnostic_ = false;
+  errc fast_path_code_ = errc::ok;
   segment path_[max_path_segments]{};
   std::size_t path_depth_ = 0;
 };
@@ -2558,97 +3037,68 @@ result<crud_entry<Row>> to_typed(const crud_entry<raw_object>& raw) {
 
 namespace wire {
 
-// Decodes one entry object of any dialect from the reader's current value.
-inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, ondemand::value& value, crud_dialect dialect) {
-  enum member : unsigned { m_op_id, m_op, m_table, m_id, m_tx_id, m_data, m_old, m_metadata, m_count };
-  const crud_dialect_keys k = keys_of(dialect);
-  const std::string_view names[m_count] = {k.op_id, k.op, k.table, k.id, k.tx_id, k.data, k.old, k.metadata};
-  const std::size_t object_at = reader.offset_of(value);
-  crud_entry<raw_object> entry;
-  std::optional<op_type> op;
-  raw_object data;
-  unsigned seen = 0;
+enum crud_member : std::size_t { m_op_id, m_op, m_table, m_id, m_tx_id, m_data, m_old, m_metadata, m_crud_members };
 
-  auto r = reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-    unsigned which = m_count;
-    for (unsigned i = 0; i < m_count; ++i) {
-      if (!names[i].empty() && key == names[i]) which = i;
-    }
-    if (which == m_count) {  // unknown members are accepted, but must be valid JSON
-      return reader.skip(v);
-    }
-    if (seen & (1u << which)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
-    seen |= 1u << which;
-    const std::size_t at = reader.offset_of(v);
+constexpr member_table<m_crud_members> crud_members(crud_dialect dialect) {
+  const crud_dialect_keys k = keys_of(dialect);
+  const std::string_view names[m_crud_members] = {k.op_id, k.op, k.table, k.id, k.tx_id, k.data, k.old, k.metadata};
+  return make_members(names, {m_op, m_table, m_id});
+}
+inline constexpr member_table<m_crud_members> crud_member_tables[] = {
+    crud_members(crud_dialect::ps_crud), crud_members(crud_dialect::sdk), crud_members(crud_dialect::upload)};
+
+// Decodes one entry object of any dialect from the reader's current value.
+inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect) {
+  crud_entry<raw_object> entry;
+  op_type op{};
+  raw_object data;
+  bool table_seen = false;
+  auto member = [&](std::size_t which, json_value& v) -> result<void> {
     switch (which) {
       case m_op: {
-        auto s = reader.read_string(v);
-        if (!s) return s.error_info();
-        op = parse_op_type(*s);
-        if (!op) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
+        const std::size_t at = reader.offset_of(v);
+        std::string_view name;
+        PSWIRE_TRY_ASSIGN(name, reader.read_string(v));
+        const auto parsed = parse_op_type(name);
+        if (!parsed) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
+        op = *parsed;
         return {};
       }
       case m_table:
-      case m_id: {
-        auto s = reader.read_string(v);
-        if (!s) return s.error_info();
-        (which == m_table ? entry.table : entry.id) = *s;
-        if (which == m_id && (seen & (1u << m_table))) entry.key_order = ps_crud_key_order::type_then_id;
+        table_seen = true;
+        PSWIRE_TRY_ASSIGN(entry.table, reader.read_string(v));
         return {};
-      }
-      case m_op_id:
-      case m_tx_id: {
-        auto null = reader.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto i = reader.read_int64(v);
-        if (!i) return i.error_info();
-        (which == m_op_id ? entry.op_id : entry.tx_id) = *i;
+      case m_id:
+        if (table_seen) entry.key_order = ps_crud_key_order::type_then_id;
+        PSWIRE_TRY_ASSIGN(entry.id, reader.read_string(v));
         return {};
-      }
-      case m_data:
-      case m_old: {
-        auto null = reader.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto o = reader.read_raw_object(v);
-        if (!o) return o.error_info();
-        (which == m_data ? data : entry.old) = *o;
-        return {};
-      }
-      case m_metadata: {
-        auto type = reader.type_of(v);
-        if (!type) return type.error_info();
-        if (*type == ondemand::json_type::string) {
-          auto str = reader.read_string(v);
-          if (!str) return str.error_info();
-          entry.metadata = *str;
+      case m_op_id: PSWIRE_TRY_ASSIGN(entry.op_id, reader.read_optional_int64(v)); return {};
+      case m_tx_id: PSWIRE_TRY_ASSIGN(entry.tx_id, reader.read_optional_int64(v)); return {};
+      case m_data: PSWIRE_TRY_ASSIGN(data, reader.read_optional_raw_object(v)); return {};
+      case m_old: PSWIRE_TRY_ASSIGN(entry.old, reader.read_optional_raw_object(v)); return {};
+      default: {  // m_metadata
+        json_kind kind{};
+        PSWIRE_TRY_ASSIGN(kind, reader.type_of(v));
+        if (kind == json_kind::string) {
+          PSWIRE_TRY_ASSIGN(entry.metadata, reader.read_string(v));
           return {};
         }
-        auto raw = reader.read_raw(v);  // validates whatever it is
-        if (!raw) return raw.error_info();
-        if (*type == ondemand::json_type::null) return {};
         // Core 0.4.0/0.4.1 wrote a non-TEXT _metadata as a JSON number; every
-        // core since drops it, and so do we (docs/crud.md).
-        if (*type == ondemand::json_type::number && dialect == crud_dialect::ps_crud) return {};
-        return reader.fail(errc::wrong_type, at, "metadata must be a string");
+        // core since drops it, and so do we (docs/crud.md). Null is absent.
+        const bool dropped = kind == json_kind::null || (kind == json_kind::number && dialect == crud_dialect::ps_crud);
+        if (!dropped) return reader.fail_type(detail::expected::string, v);
+        return reader.skip(v);
       }
-      default: return {};
     }
-  });
-  if (!r) return r.error_info();
-
-  for (unsigned required : {unsigned(m_op), unsigned(m_table), unsigned(m_id)}) {
-    if (!(seen & (1u << required))) return reader.fail_missing(names[required], object_at);
-  }
-  switch (*op) {
+  };
+  PSWIRE_TRY(reader.read_object(value, crud_member_tables[static_cast<std::size_t>(dialect)], member));
+  switch (op) {
     case op_type::put: entry.op = put_op<raw_object>{data}; break;
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
     case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
   return entry;
 }
-
 
 }  // namespace wire
 
@@ -2746,7 +3196,7 @@ class crud_decoder {
 
   // One entry of the sdk or upload dialect, or a bare ps_crud.data object.
   template <class Row = raw_object>
-  result<crud_entry<Row>> decode(std::string_view json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
+  result<crud_entry<Row>> decode(json_input json PSWIRE_LIFETIMEBOUND, crud_dialect dialect) PSWIRE_LIFETIMEBOUND {
     return typed<Row>(decode_raw(reader_, json, dialect));
   }
   // Written out because Row is given explicitly (decode<todo>(...)).
@@ -2756,7 +3206,7 @@ class crud_decoder {
   // The ps_crud.data JSON of a row, with that row's id and tx_id columns.
   template <class Row = raw_object>
   result<crud_entry<Row>> decode_ps_crud(std::int64_t id, std::optional<std::int64_t> tx_id,
-                                         std::string_view data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+                                         json_input data_json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     auto entry = decode_raw(reader_, data_json, crud_dialect::ps_crud);
     if (entry) {
       entry->op_id = id;
@@ -2780,56 +3230,44 @@ class crud_decoder {
   const limits& limits_in_use() const noexcept { return reader_.limits_in_use(); }
 
  private:
-  static result<crud_entry<raw_object>> decode_raw(json_reader& reader, std::string_view json, crud_dialect dialect) {
-    if (auto started = reader.start(json); !started) return started.error_info();
-    auto root = reader.root_value();
-    if (!root) return root.error_info();
-    auto entry = wire::read_crud_entry(reader, *root, dialect);
-    if (!entry) return entry;
-    if (auto done = reader.finish(); !done) return done.error_info();
+  static result<crud_entry<raw_object>> decode_raw(json_reader& reader, json_input json, crud_dialect dialect) {
+    crud_entry<raw_object> entry;
+    PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+      json_value root = reader.root_value();
+      PSWIRE_TRY_ASSIGN(entry, wire::read_crud_entry(reader, root, dialect));
+      return {};
+    }));
     return entry;
   }
 
-  result<crud_entry<raw_object>> decode_row_raw(std::string_view row_json) {
-    if (auto started = reader_.start(row_json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    std::optional<std::int64_t> id, tx_id;
-    std::optional<std::string_view> data;
+  enum row_member : std::size_t { m_row_id, m_row_tx_id, m_row_data, m_row_members };
+  static constexpr std::string_view row_member_names[m_row_members] = {"id", "tx_id", "data"};
+  static constexpr member_table<m_row_members> row_members = make_members(row_member_names, {m_row_id, m_row_data});
+
+  result<crud_entry<raw_object>> decode_row_raw(json_input row_json) {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> tx_id;
+    std::string_view data;
     std::size_t data_at = 0;
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      const unsigned bit = key == "id" ? 1u : key == "tx_id" ? 2u : key == "data" ? 4u : 0u;
-      if (bit == 0) {
-        return reader_.skip(v);
-      }
-      if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= bit;
-      if (bit == 4) {
-        data_at = reader_.offset_of(v);
-        auto s = reader_.read_string(v);
-        if (!s) return s.error_info();
-        data = *s;
-        return {};
-      }
-      auto null = reader_.read_null(v);
-      if (!null) return null.error_info();
-      if (*null) {
-        if (bit == 1) return reader_.fail(errc::wrong_type, key_at, "the ps_crud id is never null");
-        return {};
-      }
-      auto i = reader_.read_int64(v);
-      if (!i) return i.error_info();
-      (bit == 1 ? id : tx_id) = *i;
-      return {};
-    });
-    if (!r) return r.error_info();
-    for (auto [bit, name] : {std::pair{1u, "id"}, std::pair{4u, "data"}}) {
-      if (!(seen & bit)) return reader_.fail_missing(name, object_at);
-    }
-    if (auto done = reader_.finish(); !done) return done.error_info();
-    auto entry = decode_raw(inner_, *data, crud_dialect::ps_crud);
+    PSWIRE_TRY(reader_.run(row_json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      return reader_.read_object(root, row_members, [&](std::size_t which, json_value& v) -> result<void> {
+        switch (which) {
+          case m_row_id:
+            if (reader_.type_of(v).value_or(json_kind::object) == json_kind::null) {
+              return reader_.fail(errc::wrong_type, reader_.offset_of(v), "the ps_crud id is never null");
+            }
+            PSWIRE_TRY_ASSIGN(id, reader_.read_int64(v));
+            return {};
+          case m_row_tx_id: PSWIRE_TRY_ASSIGN(tx_id, reader_.read_optional_int64(v)); return {};
+          default:
+            data_at = reader_.offset_of(v);
+            PSWIRE_TRY_ASSIGN(data, reader_.read_string(v));
+            return {};
+        }
+      });
+    }));
+    auto entry = decode_raw(inner_, data, crud_dialect::ps_crud);
     if (!entry) {
       error e = entry.error_info();
       error outer = make_error(e.code, data_at, e.detail);
@@ -2888,13 +3326,12 @@ class batch_decoder {
 
   // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
   // this decoder and view the input: both must outlive the result.
-  result<crud_transaction> decode_transaction(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    reset();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    if (auto tx = read_transaction(*root); !tx) return tx.error_info();
-    if (auto done = reader_.finish(); !done) return done.error_info();
+  result<crud_transaction> decode_transaction(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      reset();
+      json_value root = reader_.root_value();
+      return read_transaction(root);
+    }));
     link();
     return transactions_.front();
   }
@@ -2902,35 +3339,23 @@ class batch_decoder {
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_transaction);
 
   // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
-  result<transaction_batch> decode_batch(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    reset();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    bool seen = false;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "transactions") {  // e.g. the legacy on_fatal_error: accepted, ignored
-        return reader_.skip(v);
-      }
-      if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen = true;
-      const std::size_t array_at = reader_.offset_of(v);
-      auto each = reader_.for_each_element(v, [&](ondemand::value& tx, std::size_t index) -> result<void> {
-        if (index >= reader_.limits_in_use().max_batch_transactions) {
-          return reader_.fail(errc::batch_too_large, reader_.offset_of(tx), "more transactions than limits.max_batch_transactions");
-        }
-        return read_transaction(tx);
+  result<transaction_batch> decode_batch(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      reset();
+      json_value root = reader_.root_value();
+      // Other members (e.g. the legacy on_fatal_error) are accepted and ignored.
+      return reader_.read_object(root, batch_members, [&](std::size_t, json_value& v) -> result<void> {
+        const std::size_t array_at = reader_.offset_of(v);
+        PSWIRE_TRY(reader_.for_each_element(v, [&](json_value& tx, std::size_t index) -> result<void> {
+          if (index >= reader_.limits_in_use().max_batch_transactions) {
+            return reader_.fail(errc::batch_too_large, reader_.offset_of(tx), "more transactions than limits.max_batch_transactions");
+          }
+          return read_transaction(tx);
+        }));
+        if (transactions_.empty()) return reader_.fail(errc::batch_empty, array_at, "a batch holds at least one transaction");
+        return {};
       });
-      if (!each) return each;
-      if (transactions_.empty()) return reader_.fail(errc::batch_empty, array_at, "a batch holds at least one transaction");
-      return {};
-    });
-    if (!r) return r.error_info();
-    if (!seen) {
-      return reader_.fail_missing("transactions", object_at);
-    }
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     link();
     return transaction_batch{std::span<const crud_transaction>(transactions_)};
   }
@@ -2942,43 +3367,32 @@ class batch_decoder {
     std::size_t first, count;
   };
 
+  static constexpr std::string_view batch_member_names[] = {"transactions"};
+  static constexpr member_table<1> batch_members = make_members(batch_member_names, {0});
+  enum transaction_member : std::size_t { m_crud, m_transaction_id, m_transaction_members };
+  static constexpr std::string_view transaction_member_names[m_transaction_members] = {"crud", "transaction_id"};
+  static constexpr member_table<m_transaction_members> transaction_members = make_members(transaction_member_names, {m_crud});
+
   void reset() {
     entries_.clear();
     pending_.clear();
     transactions_.clear();
   }
 
-  result<void> read_transaction(ondemand::value& value) {
-    const std::size_t object_at = reader_.offset_of(value);
+  result<void> read_transaction(json_value& value) {
     pending_transaction tx{std::nullopt, entries_.size(), 0};
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      const unsigned bit = key == "crud" ? 1u : key == "transaction_id" ? 2u : 0u;
-      if (bit == 0) {
-        return reader_.skip(v);
-      }
-      if (seen & bit) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= bit;
-      if (bit == 2) {
-        auto null = reader_.read_null(v);
-        if (!null) return null.error_info();
-        if (*null) return {};
-        auto id = reader_.read_int64(v);
-        if (!id) return id.error_info();
-        tx.transaction_id = *id;
+    PSWIRE_TRY(reader_.read_object(value, transaction_members, [&](std::size_t which, json_value& v) -> result<void> {
+      if (which == m_transaction_id) {
+        PSWIRE_TRY_ASSIGN(tx.transaction_id, reader_.read_optional_int64(v));
         return {};
       }
-      return reader_.for_each_element(v, [&](ondemand::value& op, std::size_t) -> result<void> {
+      return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {
         auto entry = wire::read_crud_entry(reader_, op, crud_dialect::upload);
         if (!entry) return entry.error_info();
         entries_.push_back(*entry);
         return {};
       });
-    });
-    if (!r) return r;
-    if (!(seen & 1u)) {
-      return reader_.fail_missing("crud", object_at);
-    }
+    }));
     tx.count = entries_.size() - tx.first;
     pending_.push_back(tx);
     transactions_.push_back({});
@@ -3253,7 +3667,7 @@ namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,
 // write checkpoints and responses).
-inline result<std::int64_t> read_id_string(json_reader& reader, ondemand::value& v, id_range range) {
+inline result<std::int64_t> read_id_string(json_reader& reader, json_value& v, id_range range) {
   const std::size_t at = reader.offset_of(v);
   auto text = reader.read_string(v);
   if (!text) return text.error_info();
@@ -3265,12 +3679,12 @@ inline result<std::int64_t> read_id_string(json_reader& reader, ondemand::value&
 // The checkpoint-request body's id, exactly as the service validates it: a
 // string matching ^-?[0-9]+$, or an integral JSON number within ±(2^53-1);
 // then 1 ..= 2^63-1.
-inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, ondemand::value& v) {
+inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, json_value& v) {
   const std::size_t at = reader.offset_of(v);
   auto type = reader.type_of(v);
   if (!type) return type.error_info();
-  if (*type == ondemand::json_type::string) return read_id_string(reader, v, id_range::positive);
-  if (*type != ondemand::json_type::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer");
+  if (*type == json_kind::string) return read_id_string(reader, v, id_range::positive);
+  if (*type != json_kind::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer, found neither");
   auto raw = reader.read_raw(v);
   if (!raw) return raw.error_info();
   auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
@@ -3282,33 +3696,7 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, onde
   return *n;
 }
 
-// Members of one object, with duplicate detection over the protocol names.
-// `on_member(index, value)` gets the index of the name in `names`.
-template <std::size_t N, class OnMember>
-result<void> read_members(json_reader& reader, ondemand::value& value, const std::string_view (&names)[N], unsigned& seen,
-                          OnMember&& on_member) {
-  return reader.for_each_member(value, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (key != names[i]) continue;
-      if (seen & (1u << i)) return reader.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen |= 1u << i;
-      return on_member(i, v);
-    }
-    return reader.skip(v);  // unknown members: valid JSON, ignored
-  });
-}
-
-// Reports the first name in `required` (indices into names) missing from `seen`.
-template <std::size_t N>
-result<void> require_members(json_reader& reader, std::size_t object_at, const std::string_view (&names)[N], unsigned seen,
-                             std::initializer_list<unsigned> required) {
-  for (unsigned index : required) {
-    if (!(seen & (1u << index))) return reader.fail_missing(names[index], object_at);
-  }
-  return {};
-}
-
-inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader, ondemand::value& v) {
+inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader, json_value& v) {
   auto null = reader.read_null(v);
   if (!null) return null.error_info();
   if (*null) return std::optional<std::int64_t>{};
@@ -3318,31 +3706,20 @@ inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader,
 }
 
 // `{"data":{<name>:"<id>"}}`, the service's response envelope around one id.
-inline result<std::int64_t> read_data_envelope_id(json_reader& reader, std::string_view json, std::string_view name,
+inline result<std::int64_t> read_data_envelope_id(json_reader& reader, json_input json, const member_table<1>& inner,
                                                   id_range range) {
-  if (auto started = reader.start(json); !started) return started.error_info();
-  auto root = reader.root_value();
-  if (!root) return root.error_info();
-  const std::string_view outer[] = {"data"};
-  const std::string_view inner[] = {name};
+  static constexpr std::string_view envelope_names[] = {"data"};
+  static constexpr member_table<1> envelope = make_members(envelope_names, {0});
   std::int64_t id = 0;
-  unsigned outer_seen = 0;
-  const std::size_t root_at = reader.offset_of(*root);
-  auto r = read_members(reader, *root, outer, outer_seen, [&](std::size_t, ondemand::value& data) -> result<void> {
-    unsigned inner_seen = 0;
-    const std::size_t data_at = reader.offset_of(data);
-    auto members = read_members(reader, data, inner, inner_seen, [&](std::size_t, ondemand::value& v) -> result<void> {
-      auto parsed = read_id_string(reader, v, range);
-      if (!parsed) return parsed.error_info();
-      id = *parsed;
-      return {};
+  PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+    json_value root = reader.root_value();
+    return reader.read_object(root, envelope, [&](std::size_t, json_value& data) -> result<void> {
+      return reader.read_object(data, inner, [&](std::size_t, json_value& v) -> result<void> {
+        PSWIRE_TRY_ASSIGN(id, read_id_string(reader, v, range));
+        return {};
+      });
     });
-    if (!members) return members;
-    return require_members(reader, data_at, inner, inner_seen, {0});
-  });
-  if (!r) return r.error_info();
-  if (auto missing = require_members(reader, root_at, outer, outer_seen, {0}); !missing) return missing.error_info();
-  if (auto done = reader.finish(); !done) return done.error_info();
+  }));
   return id;
 }
 
@@ -3475,10 +3852,11 @@ class checkpoint_decoder {
  public:
   explicit checkpoint_decoder(const limits& lim = {}) : reader_(lim) {}
 
-  result<checkpoint_request> decode_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<checkpoint_request> decode_checkpoint_request(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     checkpoint_request out;
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
-    auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<2> table = make_members(names, {0, 1});
+    auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
       if (i == 0) return assign(out.client_id, reader_.read_string(v));
       return assign(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
     });
@@ -3487,21 +3865,26 @@ class checkpoint_decoder {
   }
 
   result<checkpoint_request_response> decode_checkpoint_request_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "checkpoint_request_id", id_range::positive);
+    static constexpr std::string_view names[] = {"checkpoint_request_id"};
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto id = wire::read_data_envelope_id(reader_, json, table, id_range::positive);
     if (!id) return id.error_info();
     return checkpoint_request_response{*id};
   }
 
   result<write_checkpoint_response> decode_write_checkpoint_response(std::string_view json) {
-    auto id = wire::read_data_envelope_id(reader_, json, "write_checkpoint", id_range::non_negative);
+    static constexpr std::string_view names[] = {"write_checkpoint"};
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto id = wire::read_data_envelope_id(reader_, json, table, id_range::non_negative);
     if (!id) return id.error_info();
     return write_checkpoint_response{*id};
   }
 
-  result<custom_checkpoint_request> decode_custom_checkpoint_request(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<custom_checkpoint_request> decode_custom_checkpoint_request(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     custom_checkpoint_request out;
     static constexpr std::string_view names[] = {"user_id", "client_id"};
-    auto r = decode_object(json, names, {0, 1}, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<2> table = make_members(names, {0, 1});
+    auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
       return assign(i == 0 ? out.user_id : out.client_id, reader_.read_string(v));
     });
     if (!r) return r.error_info();
@@ -3511,22 +3894,24 @@ class checkpoint_decoder {
   result<custom_checkpoint_response> decode_custom_checkpoint_response(std::string_view json) {
     custom_checkpoint_response out;
     static constexpr std::string_view names[] = {"checkpoint"};
-    auto r = decode_object(json, names, {0}, [&](std::size_t, ondemand::value& v) -> result<void> {
+    static constexpr member_table<1> table = make_members(names, {0});
+    auto r = decode_object(json, table, [&](std::size_t, json_value& v) -> result<void> {
       return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
   }
 
-  result<service_error> decode_service_error(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+  result<service_error> decode_service_error(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     service_error out;
-    static constexpr std::string_view envelope[] = {"error"};
+    static constexpr std::string_view envelope_names[] = {"error"};
+    static constexpr member_table<1> envelope = make_members(envelope_names, {0});
     static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
                                                  "stack", "details"};
-    auto r = decode_object(json, envelope, {0}, [&](std::size_t, ondemand::value& error_data) -> result<void> {
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(error_data);
-      auto members = wire::read_members(reader_, error_data, names, seen, [&](std::size_t i, ondemand::value& v) -> result<void> {
+    static constexpr member_table<9> table = make_members(names, {0});
+    auto r = decode_object(json, envelope, [&](std::size_t, json_value& error_data) -> result<void> {
+      out = {};
+      return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
         switch (i) {
           case 0: return assign(out.code, reader_.read_string(v));
           case 2: return assign(out.status, reader_.read_int64(v));
@@ -3538,34 +3923,29 @@ class checkpoint_decoder {
           }
         }
       });
-      if (!members) return members;
-      return wire::require_members(reader_, at, names, seen, {0});
     });
     if (!r) return r.error_info();
     return out;
   }
 
   // One line of the sync stream (NDJSON). Spans in the result live until the next decode.
-  result<sync_line> decode_sync_line(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    buckets_.clear();
-    removed_.clear();
-    oplog_.clear();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    const std::size_t root_at = reader_.offset_of(*root);
+  result<sync_line> decode_sync_line(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
     std::optional<sync_line> line;
-    std::size_t members = 0;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (++members > 1) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
-      auto decoded = read_line_body(key, v);
-      if (!decoded) return decoded.error_info();
-      line = *decoded;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      buckets_.clear();
+      removed_.clear();
+      oplog_.clear();
+      line.reset();
+      json_value root = reader_.root_value();
+      const std::size_t root_at = reader_.offset_of(root);
+      PSWIRE_TRY(reader_.for_each_member(root, [&](std::string_view key, json_value& v, std::size_t key_at) -> result<void> {
+        if (line) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
+        PSWIRE_TRY_ASSIGN(line, read_line_body(key, v));
+        return {};
+      }));
+      if (!line) return reader_.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
       return {};
-    });
-    if (!r) return r.error_info();
-    if (!line) return reader_.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     link(*line);
     return *line;
   }
@@ -3587,19 +3967,14 @@ class checkpoint_decoder {
   }
 
   template <std::size_t N, class OnMember>
-  result<void> decode_object(std::string_view json, const std::string_view (&names)[N], std::initializer_list<unsigned> required,
-                             OnMember&& on_member) {
-    if (auto started = reader_.start(json); !started) return started;
-    auto root = reader_.root_value();
-    if (!root) return root.error_info();
-    unsigned seen = 0;
-    const std::size_t at = reader_.offset_of(*root);
-    if (auto r = wire::read_members(reader_, *root, names, seen, on_member); !r) return r;
-    if (auto missing = wire::require_members(reader_, at, names, seen, required); !missing) return missing;
-    return reader_.finish();
+  result<void> decode_object(json_input json, const member_table<N>& table, OnMember&& on_member) {
+    return reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      return reader_.read_object(root, table, on_member);
+    });
   }
 
-  result<checksum32> read_checksum(ondemand::value& v) {
+  result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     auto raw = reader_.read_raw(v);
     if (!raw) return raw.error_info();
@@ -3623,7 +3998,7 @@ class checkpoint_decoder {
     return static_cast<checksum32>(static_cast<std::uint64_t>(value) & 0xFFFFFFFFu);
   }
 
-  result<std::int32_t> read_priority(ondemand::value& v) {
+  result<std::int32_t> read_priority(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     auto p = reader_.read_int64(v);
     if (!p) return p.error_info();
@@ -3633,13 +4008,12 @@ class checkpoint_decoder {
     return static_cast<std::int32_t>(*p);
   }
 
-  result<void> read_buckets(ondemand::value& v, std::vector<bucket_checksum>& out) {
+  result<void> read_buckets(json_value& v, std::vector<bucket_checksum>& out) {
     static constexpr std::string_view names[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
-    return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t) -> result<void> {
+    static constexpr member_table<5> table = make_members(names, {0, 1});
+    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
       bucket_checksum b;
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(element);
-      auto r = wire::read_members(reader_, element, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(b.bucket, reader_.read_string(m));
           case 1: return assign(b.checksum, read_checksum(m));
@@ -3657,7 +4031,7 @@ class checkpoint_decoder {
             auto raw = reader_.read_raw(m);
             if (!raw) return raw.error_info();
             if (raw->kind() != json_kind::array && !raw->is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(raw->text().data()), "subscriptions must be an array");
+              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "subscriptions must be an array");
             }
             if (!raw->is_null()) b.subscriptions = *raw;
             return {};
@@ -3665,19 +4039,17 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r;
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 1}); !missing) return missing;
       out.push_back(b);
       return {};
     });
   }
 
-  result<void> read_oplog(ondemand::value& v) {
+  result<void> read_oplog(json_value& v) {
     static constexpr std::string_view names[] = {"op_id", "op", "object_type", "object_id", "subkey", "data", "checksum"};
-    return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t) -> result<void> {
+    static constexpr member_table<7> table = make_members(names, {0, 1, 6});
+    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
       oplog_entry e;
-      unsigned seen = 0;
-      const std::size_t at = reader_.offset_of(element);
-      auto r = wire::read_members(reader_, element, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(e.op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: {
@@ -3703,7 +4075,7 @@ class checkpoint_decoder {
             auto raw = reader_.read_raw(m);
             if (!raw) return raw.error_info();
             if (raw->kind() != json_kind::string && raw->kind() != json_kind::object && !raw->is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(raw->text().data()), "oplog data is a string or an object");
+              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "oplog data is a string or an object");
             }
             if (!raw->is_null()) e.data = *raw;
             return {};
@@ -3712,13 +4084,12 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r;
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 1, 6}); !missing) return missing;
       oplog_.push_back(e);
       return {};
     });
   }
 
-  result<sync_line> read_line_body(std::string_view type, ondemand::value& v) {
+  result<sync_line> read_line_body(std::string_view type, json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     if (type == "token_expires_in") {
       auto seconds = reader_.read_int64(v);
@@ -3733,11 +4104,12 @@ class checkpoint_decoder {
       const bool diff = type == "checkpoint_diff";
       static constexpr std::string_view names[] = {"last_op_id", "write_checkpoint", "buckets", "streams", "updated_buckets",
                                                    "removed_buckets"};
+      static constexpr member_table<6> checkpoint_table = make_members(names, {0, 2});
+      static constexpr member_table<6> diff_table = make_members(names, {0, 4, 5});
       std::int64_t last_op_id = 0;
       std::optional<std::int64_t> write_checkpoint;
       raw_value streams;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, diff ? diff_table : checkpoint_table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: return assign(write_checkpoint, wire::read_optional_id(reader_, m));
@@ -3752,7 +4124,7 @@ class checkpoint_decoder {
             return read_buckets(m, buckets_);
           default:
             if (!diff) break;
-            return reader_.for_each_element(m, [&](ondemand::value& name, std::size_t) -> result<void> {
+            return reader_.for_each_element(m, [&](json_value& name, std::size_t) -> result<void> {
               auto s = reader_.read_string(name);
               if (!s) return s.error_info();
               removed_.push_back(*s);
@@ -3762,20 +4134,17 @@ class checkpoint_decoder {
         return reader_.skip(m);
       });
       if (!r) return r.error_info();
-      if (diff) {
-        if (auto missing = wire::require_members(reader_, at, names, seen, {0, 4, 5}); !missing) return missing.error_info();
-        return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
-      }
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 2}); !missing) return missing.error_info();
+      if (diff) return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
       return sync_line{checkpoint_line{last_op_id, write_checkpoint, {}, streams}};
     }
     if (type == "checkpoint_complete" || type == "partial_checkpoint_complete") {
       const bool partial = type == "partial_checkpoint_complete";
       static constexpr std::string_view names[] = {"last_op_id", "priority"};
+      static constexpr member_table<2> complete_table = make_members(names);
+      static constexpr member_table<2> partial_table = make_members(names, {1});
       std::optional<std::int64_t> last_op_id;
       std::int32_t priority = 0;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, partial ? partial_table : complete_table, [&](std::size_t i, json_value& m) -> result<void> {
         if (i == 0) return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
         if (!partial) {
           return reader_.skip(m);
@@ -3784,14 +4153,13 @@ class checkpoint_decoder {
       });
       if (!r) return r.error_info();
       if (!partial) return sync_line{checkpoint_complete_line{last_op_id}};
-      if (auto missing = wire::require_members(reader_, at, names, seen, {1}); !missing) return missing.error_info();
       return sync_line{partial_checkpoint_complete_line{last_op_id, priority}};
     }
     if (type == "data") {
       static constexpr std::string_view names[] = {"bucket", "after", "next_after", "has_more", "data"};
+      static constexpr member_table<5> table = make_members(names, {0, 4});
       data_line line;
-      unsigned seen = 0;
-      auto r = wire::read_members(reader_, v, names, seen, [&](std::size_t i, ondemand::value& m) -> result<void> {
+      auto r = reader_.read_object(v, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
           case 0: return assign(line.bucket, reader_.read_string(m));
           case 1: return assign(line.after, wire::read_optional_id(reader_, m));
@@ -3810,7 +4178,6 @@ class checkpoint_decoder {
         }
       });
       if (!r) return r.error_info();
-      if (auto missing = wire::require_members(reader_, at, names, seen, {0, 4}); !missing) return missing.error_info();
       return sync_line{line};
     }
     auto raw = reader_.read_raw(v);
@@ -4201,66 +4568,55 @@ class result_decoder {
 
   // One TransactionResponse: the PoC's whole POST /api/data answer, or one
   // element of a batch response.
-  result<transaction_result> decode_result(std::string_view json PSWIRE_LIFETIMEBOUND,
+  result<transaction_result> decode_result(json_input json PSWIRE_LIFETIMEBOUND,
                                            result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    auto read = read_result(*root, json, dialect, std::nullopt);
-    if (!read) return read.error_info();
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    std::optional<decoded_result> read;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      auto one = read_result(root, dialect, std::nullopt);
+      if (!one) return one.error_info();
+      read.emplace(std::move(*one));
+      return {};
+    }));
     return std::move(*read);
   }
 
   // A TransactionBatchResponse. The call fails for the message as a whole
   // (syntax, limits, the envelope); a malformed result is an error in its slot.
-  result<batch_response> decode_batch_response(std::string_view json PSWIRE_LIFETIMEBOUND,
+  result<batch_response> decode_batch_response(json_input json PSWIRE_LIFETIMEBOUND,
                                                result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
-    results_.clear();
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    bool seen = false;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "results") return reader_.skip(v);
-      if (seen) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      seen = true;
-      return reader_.for_each_element(v, [&](ondemand::value& element, std::size_t index) -> result<void> {
-        if (index >= reader_.limits_in_use().max_batch_transactions) {
-          return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
-        }
-        auto read = read_result(element, json, dialect, index);
-        if (!read) return read.error_info();
-        results_.push_back(std::move(*read));
-        return {};
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      results_.clear();
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      return reader_.read_object(root, results_members, [&](std::size_t, json_value& v) -> result<void> {
+        return reader_.for_each_element(v, [&](json_value& element, std::size_t index) -> result<void> {
+          if (index >= reader_.limits_in_use().max_batch_transactions) {
+            return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
+          }
+          auto read = read_result(element, dialect, index);
+          if (!read) return read.error_info();
+          results_.push_back(std::move(*read));
+          return {};
+        });
       });
-    });
-    if (!r) return r.error_info();
-    if (!seen) return reader_.fail_missing("results", object_at);
-    if (auto done = reader_.finish(); !done) return done.error_info();
+    }));
     return batch_response{results_};
   }
 
   // A MessageResponse {"message":"..."}.
-  result<message_response> decode_message_response(std::string_view json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    if (auto started = reader_.start(json); !started) return started.error_info();
-    auto root = root_object(json);
-    if (!root) return root.error_info();
-    const std::size_t object_at = reader_.offset_of(*root);
-    std::optional<std::string_view> message;
-    auto r = reader_.for_each_member(*root, [&](std::string_view key, ondemand::value& v, std::size_t key_at) -> result<void> {
-      if (key != "message") return reader_.skip(v);
-      if (message) return reader_.fail(errc::duplicate_key, key_at, "member appears twice");
-      auto text = reader_.read_string(v);
-      if (!text) return text.error_info();
-      message = *text;
-      return {};
-    });
-    if (!r) return r.error_info();
-    if (!message) return reader_.fail_missing("message", object_at);
-    if (auto done = reader_.finish(); !done) return done.error_info();
-    return message_response{*message};
+  result<message_response> decode_message_response(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    std::string_view message;
+    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      PSWIRE_TRY(root_object(root));
+      return reader_.read_object(root, message_members, [&](std::size_t, json_value& v) -> result<void> {
+        PSWIRE_TRY_ASSIGN(message, reader_.read_string(v));
+        return {};
+      });
+    }));
+    return message_response{message};
   }
 
   // The results are views of the input: a temporary std::string would be
@@ -4275,29 +4631,31 @@ class result_decoder {
   using decoded_result = result<transaction_result>;
   using member_path = detail::member_path;
 
-  // Every message here is an object. Checked before json_reader::root_value(),
-  // which cannot hand out a scalar root (simdjson: SCALAR_DOCUMENT_AS_VALUE).
-  result<ondemand::value> root_object(std::string_view json) {
-    ondemand::json_type type{};
-    if (auto e = reader_.document().type().get(type)) return reader_.fail(e, 0);
-    if (type != ondemand::json_type::object) {
-      return reader_.fail(errc::wrong_type, detail::skip_whitespace(json, 0), "expected an object");
-    }
-    return reader_.root_value();
+  static constexpr std::string_view results_member_names[] = {"results"};
+  static constexpr member_table<1> results_members = make_members(results_member_names, {0});
+  static constexpr std::string_view message_member_names[] = {"message"};
+  static constexpr member_table<1> message_members = make_members(message_member_names, {0});
+
+  // Every message here is an object.
+  result<void> root_object(json_value& root) {
+    json_kind kind{};
+    PSWIRE_TRY_ASSIGN(kind, reader_.type_of(root));
+    if (kind != json_kind::object) return reader_.fail_type(detail::expected::object, root);
+    return {};
   }
 
   // Consumes a value that breaks the schema (it must still be valid JSON).
-  result<void> skip_invalid(ondemand::value& v, detail::result_problem& first, const detail::result_problem& found) {
+  result<void> skip_invalid(json_value& v, detail::result_problem& first, const detail::result_problem& found) {
     if (auto skipped = reader_.skip(v); !skipped) return skipped;
     first.note(found);
     return {};
   }
 
-  result<void> read_text(ondemand::value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
+  result<void> read_text(json_value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::string) {
+    if (*type != json_kind::string) {
       return skip_invalid(v, problem, {errc::wrong_type, reader_.offset_of(v), "expected a string", at});
     }
     auto text = reader_.read_string(v);
@@ -4308,7 +4666,7 @@ class result_decoder {
 
   // A boolean or an integer, read through its validated text.
   template <class T>
-  result<void> read_scalar(ondemand::value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
+  result<void> read_scalar(json_value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
                            detail::result_problem& problem, member_path at) {
     const std::size_t offset = reader_.offset_of(v);
     auto raw = reader_.read_raw(v);
@@ -4322,34 +4680,37 @@ class result_decoder {
     return {};
   }
 
-  result<void> read_failed_operation(ondemand::value& v, failed_operation& out, detail::result_problem& problem) {
-    enum member : unsigned { m_error_code, m_message, m_details, m_operation_index, m_count };
-    static constexpr std::string_view names[m_count] = {"error_code", "message", "details", "operation_index"};
+  enum failed_member : std::size_t { m_error_code, m_failed_message, m_details, m_operation_index, m_failed_members };
+  static constexpr std::string_view failed_member_names[m_failed_members] = {"error_code", "message", "details",
+                                                                             "operation_index"};
+  static constexpr member_table<m_failed_members> failed_members = make_members(failed_member_names);
+
+  // A repeated member of a result breaks that result only: it is a problem of its slot.
+  template <std::size_t N>
+  auto duplicate_is_problem(const member_table<N>& table, detail::result_problem* problems, std::string_view outer) {
+    return [this, &table, problems, outer](std::size_t which, json_value& v, std::size_t key_at) -> result<void> {
+      const member_path at = outer.empty() ? member_path{table.names[which], {}} : member_path{outer, table.names[which]};
+      return skip_invalid(v, problems[outer.empty() ? which : 0], {errc::duplicate_key, key_at, "member appears twice", at});
+    };
+  }
+  auto skip_unknown() {
+    return [this](std::string_view, json_value& v, std::size_t) { return reader_.skip(v); };
+  }
+
+  result<void> read_failed_operation(json_value& v, failed_operation& out, detail::result_problem& problem) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::object) {
+    if (*type != json_kind::object) {
       return skip_invalid(v, problem, {errc::wrong_type, object_at, "expected an object", {"failed_operation", {}}});
     }
     std::optional<borrowed_text> error_code;
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
-      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return reader_.skip(mv);
-      const member_path at{"failed_operation", names[which]};
-      if (seen & (1u << which)) {
-        return skip_invalid(mv, problem, {errc::duplicate_key, key_at, "member appears twice", at});
-      }
-      seen |= 1u << which;
+    auto member = [&](std::size_t which, json_value& mv) -> result<void> {
+      const member_path at{"failed_operation", failed_member_names[which]};
       switch (which) {
         case m_error_code: return read_text(mv, error_code, problem, at);
-        case m_message: return read_text(mv, out.message, problem, at);
-        case m_details: {
-          auto details = reader_.read_raw(mv);
-          if (!details) return details.error_info();
-          out.details = *details;
-          return {};
-        }
+        case m_failed_message: return read_text(mv, out.message, problem, at);
+        case m_details: PSWIRE_TRY_ASSIGN(out.details, reader_.read_raw(mv)); return {};
         default: {
           const std::size_t index_at = reader_.offset_of(mv);
           auto read = read_scalar(mv, out.operation_index, &raw_value::get_int64, problem, at);
@@ -4360,8 +4721,9 @@ class result_decoder {
           return read;
         }
       }
-    });
-    if (!r) return r;
+    };
+    PSWIRE_TRY(reader_.read_object(v, failed_members, member, skip_unknown(),
+                                   duplicate_is_problem(failed_members, &problem, "failed_operation")));
     if (error_code) {
       out.error_code = *error_code;
     } else {
@@ -4384,15 +4746,16 @@ class result_decoder {
   // One TransactionResponse. The outer result fails for the whole message
   // (syntax, limits); the inner one says whether this result is valid.
   // `index` is the position in a batch response, for error paths.
-  result<decoded_result> read_result(ondemand::value& v, std::string_view json, result_dialect dialect,
-                                     std::optional<std::size_t> index) {
-    enum member : unsigned { m_status, m_requires, m_message, m_retry_after, m_failed, m_count };
-    static constexpr std::string_view names[m_count] = {"status", "requires_client_handling", "message", "retry_after_ms",
-                                                        "failed_operation"};
+  enum result_member : std::size_t { m_status, m_requires, m_message, m_retry_after, m_failed, m_result_members };
+  static constexpr std::string_view result_member_names[m_result_members] = {
+      "status", "requires_client_handling", "message", "retry_after_ms", "failed_operation"};
+  static constexpr member_table<m_result_members> result_members = make_members(result_member_names);
+
+  result<decoded_result> read_result(json_value& v, result_dialect dialect, std::optional<std::size_t> index) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
-    if (*type != ondemand::json_type::object) {
+    if (*type != json_kind::object) {
       detail::result_problem problem;
       if (auto r = skip_invalid(v, problem, {errc::wrong_type, object_at, "a result is an object", {}}); !r) {
         return r.error_info();
@@ -4404,25 +4767,19 @@ class result_decoder {
     std::optional<bool> requires_client_handling;
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
-    detail::result_problem problems[m_count];
-    unsigned seen = 0;
-    auto r = reader_.for_each_member(v, [&](std::string_view key, ondemand::value& mv, std::size_t key_at) -> result<void> {
-      const auto which = static_cast<unsigned>(std::find(std::begin(names), std::end(names), key) - std::begin(names));
-      if (which == m_count) return reader_.skip(mv);
-      const member_path at{names[which], {}};
-      if (seen & (1u << which)) {
-        return skip_invalid(mv, problems[which], {errc::duplicate_key, key_at, "member appears twice", at});
-      }
-      seen |= 1u << which;
+    bool failed_seen = false;
+    detail::result_problem problems[m_result_members];
+    auto member = [&](std::size_t which, json_value& mv) -> result<void> {
+      const member_path at{result_member_names[which], {}};
       switch (which) {
         case m_status: return read_text(mv, status, problems[which], at);
         case m_requires: return read_scalar(mv, requires_client_handling, &raw_value::get_bool, problems[which], at);
         case m_message: return read_text(mv, message, problems[which], at);
         case m_retry_after: return read_scalar(mv, retry_after_ms, &raw_value::get_int64, problems[which], at);
-        default: return read_failed_operation(mv, failed, problems[which]);
+        default: failed_seen = true; return read_failed_operation(mv, failed, problems[which]);
       }
-    });
-    if (!r) return r.error_info();
+    };
+    PSWIRE_TRY(reader_.read_object(v, result_members, member, skip_unknown(), duplicate_is_problem(result_members, problems, {})));
 
     if (problems[m_status].code != errc::ok) return invalid(problems[m_status], index);
     if (!status) return invalid({errc::missing_field, object_at, "required member is absent", {"status", {}}}, index);
@@ -4433,12 +4790,9 @@ class result_decoder {
     static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
                                                      (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
     const auto which = static_cast<unsigned>(std::find(std::begin(statuses), std::end(statuses), *status) - std::begin(statuses));
-    if (which == k_count) {
-      const std::size_t end = detail::end_of_value(json, object_at);
-      return decoded_result(unknown_status{*status, raw_object(json.substr(object_at, end - object_at))});
-    }
+    if (which == k_count) return decoded_result(unknown_status{*status, raw_object(reader_.text_since(object_at))});
     const detail::result_problem* first = nullptr;
-    for (unsigned m = 0; m < m_count; ++m) {
+    for (unsigned m = 0; m < m_result_members; ++m) {
       const bool counts = (meaningful[which] >> m & 1u) && problems[m].code != errc::ok;
       if (counts && (first == nullptr || problems[m].offset < first->offset)) first = &problems[m];
     }
@@ -4449,7 +4803,7 @@ class result_decoder {
       case k_not_attempted: return decoded_result(not_attempted{});
       default: break;
     }
-    if (!(seen & (1u << m_failed))) {
+    if (!failed_seen) {
       return invalid({errc::missing_field, object_at, "required member is absent", {"failed_operation", {}}}, index);
     }
     if (dialect == result_dialect::reference && !requires_client_handling) {

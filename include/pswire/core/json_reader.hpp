@@ -53,6 +53,13 @@
     (lhs) = std::move(*name);                       \
   } while (false)
 
+#ifdef PSWIRE_VERIFY_DIAGNOSIS
+// Test and fuzz builds name a function of their own here; it is called with
+// every message the fast pass refused, its code and the diagnosed code, which
+// must be the same (the test suite and the fuzzers fail when they are not).
+void PSWIRE_VERIFY_DIAGNOSIS(std::string_view message, pswire::errc fast, pswire::errc diagnosed);
+#endif
+
 namespace pswire {
 
 namespace ondemand = simdjson::ondemand;
@@ -295,7 +302,11 @@ class json_reader {
       // What the fast pass alone would report: a later syntax error wins.
       if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
     }
-    return diagnose(body);
+    result<void> diagnosed = diagnose(body);
+#ifdef PSWIRE_VERIFY_DIAGNOSIS
+    ::PSWIRE_VERIFY_DIAGNOSIS(input_, fast_path_code_, diagnosed.code());
+#endif
+    return diagnosed;
   }
 
   // The code the fast pass found for the last message run() refused (ok if it
@@ -752,7 +763,8 @@ class json_reader {
           break;
         }
         default:
-          if (c != '-' && !detail::is_digit(c)) return fail_not_a_value();
+          // +1 and .5 are bad numbers, not some other token (as json_validate.hpp says).
+          if (c != '-' && c != '+' && c != '.' && !detail::is_digit(c)) return fail_not_a_value();
           PSWIRE_TRY(check_number(scalar_token(), lim));
           ++token_;
           break;
