@@ -65,11 +65,12 @@ struct message {
 
 struct corpus {
   std::vector<crud_row> rows_1000 = bench::make_rows(1000, 20);
-  bench::batch_result_source results = bench::make_batch_result_source();
+  bench::batch_result_source results;
   bench::sync_stream_source stream;
   std::vector<message> messages;
 
   corpus() {
+    bench::make_batch_result_source(results);
     bench::make_sync_stream_source(stream);
     add("batch_1", kind::batch, {bench::make_upload_batch(bench::make_rows(1, 1, 1))});
     add("batch_100", kind::batch, {bench::make_upload_batch(bench::make_rows(100, 10, 100))});

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,23 @@ inline std::string timestamp(std::int64_t seconds) {
   return buf;
 }
 
+// Row i of a ps_crud table (id i + 1, `ops_per_tx` consecutive rows per
+// transaction) whose data JSON `write_data` writes inside the outer object.
+template <class WriteData>
+crud_row make_crud_row(std::size_t i, std::size_t ops_per_tx, WriteData&& write_data) {
+  crud_row row{static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(i / ops_per_tx + 1), {}};
+  pswire::json_writer w{pswire::string_sink(row.data)};
+  w.begin_object();
+  write_data(w);
+  w.end_object();
+  return row;
+}
+
+// The members of ps_crud.data that say what the op is.
+inline void write_op(pswire::json_writer& w, std::string_view op, std::string_view id, std::string_view type) {
+  w.key("op"), w.string_value(op), w.key("id"), w.string_value(id), w.key("type"), w.string_value(type);
+}
+
 // `count` rows, `ops_per_tx` consecutive rows per transaction: list PUTs,
 // todo PUTs, PATCHes and DELETEs in the core's ps_crud.data form.
 inline std::vector<crud_row> make_rows(std::size_t count, std::size_t ops_per_tx, std::uint64_t seed = 42) {
@@ -79,45 +97,41 @@ inline std::vector<crud_row> make_rows(std::size_t count, std::size_t ops_per_tx
   std::vector<std::string> lists{uuid_v4(r)}, todos;
   const std::string owner = uuid_v4(r);
   for (std::size_t i = 0; i < count; ++i) {
-    crud_row row{static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(i / ops_per_tx + 1), {}};
-    pswire::json_writer w{pswire::string_sink(row.data)};
-    const std::size_t dice = r.below(100);
-    const auto when = static_cast<std::int64_t>(i * 37);
-    w.begin_object();
-    if (dice < 5 || todos.empty()) {  // a new list
-      lists.push_back(uuid_v4(r));
-      w.key("op"), w.string_value("PUT"), w.key("id"), w.string_value(lists.back()), w.key("type"), w.string_value("lists");
-      w.key("data"), w.begin_object();
-      w.key("created_at"), w.string_value(timestamp(when));
-      w.key("name"), w.string_value(list_names[r.below(std::size(list_names))]);
-      w.key("owner_id"), w.string_value(owner);
-      w.end_object();
-    } else if (dice < 65) {  // a new todo
-      todos.push_back(uuid_v4(r));
-      w.key("op"), w.string_value("PUT"), w.key("id"), w.string_value(todos.back()), w.key("type"), w.string_value("todos");
-      w.key("data"), w.begin_object();
-      w.key("completed"), w.int_value(0);
-      w.key("created_at"), w.string_value(timestamp(when));
-      w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
-      w.key("list_id"), w.string_value(lists[r.below(lists.size())]);
-      w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
-      w.end_object();
-    } else if (dice < 90) {  // an edit
-      w.key("op"), w.string_value("PATCH"), w.key("id"), w.string_value(todos[r.below(todos.size())]);
-      w.key("type"), w.string_value("todos"), w.key("data"), w.begin_object();
-      if (dice < 78) {
-        w.key("completed"), w.int_value(1);
-        w.key("completed_at"), w.string_value(timestamp(when + 5));
-      } else {
+    rows.push_back(make_crud_row(i, ops_per_tx, [&](pswire::json_writer& w) {
+      const std::size_t dice = r.below(100);
+      const auto when = static_cast<std::int64_t>(i * 37);
+      if (dice < 5 || todos.empty()) {  // a new list
+        lists.push_back(uuid_v4(r));
+        write_op(w, "PUT", lists.back(), "lists");
+        w.key("data"), w.begin_object();
+        w.key("created_at"), w.string_value(timestamp(when));
+        w.key("name"), w.string_value(list_names[r.below(std::size(list_names))]);
+        w.key("owner_id"), w.string_value(owner);
+        w.end_object();
+      } else if (dice < 65) {  // a new todo
+        todos.push_back(uuid_v4(r));
+        write_op(w, "PUT", todos.back(), "todos");
+        w.key("data"), w.begin_object();
+        w.key("completed"), w.int_value(0);
+        w.key("created_at"), w.string_value(timestamp(when));
         w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
+        w.key("list_id"), w.string_value(lists[r.below(lists.size())]);
+        w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
+        w.end_object();
+      } else if (dice < 90) {  // an edit
+        write_op(w, "PATCH", todos[r.below(todos.size())], "todos");
+        w.key("data"), w.begin_object();
+        if (dice < 78) {
+          w.key("completed"), w.int_value(1);
+          w.key("completed_at"), w.string_value(timestamp(when + 5));
+        } else {
+          w.key("description"), w.string_value(descriptions[r.below(std::size(descriptions))]);
+        }
+        w.end_object();
+      } else {
+        write_op(w, "DELETE", todos[r.below(todos.size())], "todos");
       }
-      w.end_object();
-    } else {
-      w.key("op"), w.string_value("DELETE"), w.key("id"), w.string_value(todos[r.below(todos.size())]);
-      w.key("type"), w.string_value("todos");
-    }
-    w.end_object();
-    rows.push_back(std::move(row));
+    }));
   }
   return rows;
 }
@@ -149,36 +163,44 @@ inline std::string make_upload_batch(const std::vector<crud_row>& rows) {
   return out;
 }
 
-// The answer to a 50-transaction batch: 40 applied, a fatal one, 9 not attempted.
+// Results of a batch; the details of its fatal error live here.
 struct batch_result_source {
   std::string details = R"({"constraint":"todos_list_id_fkey","table":"todos","detail":"Key (list_id)=(7f0c) is not present in table \"lists\"."})";
   std::vector<pswire::transaction_result> results;
 };
-inline batch_result_source make_batch_result_source() {
-  batch_result_source s;
-  for (int i = 0; i < 40; ++i) s.results.push_back(pswire::success_result{});
+
+// The foreign key violation a server reports for the 8th op of a transaction.
+inline pswire::fatal_error foreign_key_violation(const batch_result_source& s) {
   pswire::fatal_error fatal;
   fatal.requires_client_handling = true;
   fatal.message = "insert or update on table \"todos\" violates foreign key constraint";
   fatal.failed = {"FOREIGN_KEY_VIOLATION", "violates foreign key constraint \"todos_list_id_fkey\"", pswire::raw_value(s.details), 7};
-  s.results.push_back(fatal);
-  for (int i = 0; i < 9; ++i) s.results.push_back(pswire::not_attempted{});
-  return s;
+  return fatal;
 }
 
-// A sync stream: a checkpoint over 20 buckets, 10 data lines of 100 oplog
-// entries (row data as JSON text, the core's raw_data mode), a checkpoint_complete.
+// The answer to a 50-transaction batch: 40 applied, a fatal one, 9 not attempted.
+inline void make_batch_result_source(batch_result_source& s) {
+  for (int i = 0; i < 40; ++i) s.results.push_back(pswire::success_result{});
+  s.results.push_back(foreign_key_violation(s));
+  for (int i = 0; i < 9; ++i) s.results.push_back(pswire::not_attempted{});
+}
+
+// Sync lines and the data they point into (buckets, oplog entries, row data).
 struct sync_stream_source {
   std::vector<std::string> names, ids, row_data;
   std::vector<pswire::bucket_checksum> buckets;
   std::vector<std::vector<pswire::oplog_entry>> oplogs;
   std::vector<pswire::sync_line> lines;
 };
-inline void make_sync_stream_source(sync_stream_source& s, std::uint64_t seed = 7) {
-  rng r(seed);
-  constexpr std::size_t bucket_count = 20, data_lines = 10, ops_per_line = 100;
-  for (std::size_t b = 0; b < bucket_count; ++b) s.names.push_back("user_lists[\"" + uuid_v4(r) + "\"]");
-  for (std::size_t i = 0; i < data_lines * ops_per_line; ++i) {
+
+inline void add_bucket_names(sync_stream_source& s, rng& r, std::size_t count) {
+  for (std::size_t b = 0; b < count; ++b) s.names.push_back("user_lists[\"" + uuid_v4(r) + "\"]");
+}
+
+// Todo rows as the service sends them (raw_data mode): ids, and the row
+// JSON as a JSON string, escaped once here.
+inline void add_todo_rows(sync_stream_source& s, rng& r, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
     s.ids.push_back(uuid_v4(r));
     std::string data;
     pswire::json_writer w{pswire::string_sink(data)};
@@ -188,40 +210,53 @@ inline void make_sync_stream_source(sync_stream_source& s, std::uint64_t seed = 
     w.key("list_id"), w.string_value(s.ids[r.below(s.ids.size())]);
     w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
     w.end_object();
-    s.row_data.push_back(std::move(data));
+    std::string escaped;
+    pswire::json_writer{pswire::string_sink(escaped)}.string_value(data);
+    s.row_data.push_back(std::move(escaped));
   }
-  // Row data travels as a JSON string holding the row JSON: escape each once.
-  std::vector<std::string> escaped(s.row_data.size());
-  for (std::size_t i = 0; i < s.row_data.size(); ++i) {
-    pswire::json_writer w{pswire::string_sink(escaped[i])};
-    w.string_value(s.row_data[i]);
-  }
-  s.row_data = std::move(escaped);
-  for (std::size_t b = 0; b < bucket_count; ++b) {
-    s.buckets.push_back({s.names[b], static_cast<pswire::checksum32>(r.next()), static_cast<std::int64_t>(r.below(5000)),
+}
+
+// One checksum per bucket name. The lines take spans of s.buckets: call once, before them.
+inline void add_buckets(sync_stream_source& s, rng& r) {
+  for (const std::string& name : s.names) {
+    s.buckets.push_back({name, static_cast<pswire::checksum32>(r.next()), static_cast<std::int64_t>(r.below(5000)),
                          static_cast<std::int32_t>(r.below(4)), {}});
   }
+}
+
+// Oplog entries for rows [first, first + count): PUTs of their data, every 17th a REMOVE.
+inline std::span<const pswire::oplog_entry> add_oplog(sync_stream_source& s, rng& r, std::size_t first, std::size_t count) {
+  std::vector<pswire::oplog_entry> ops;
+  for (std::size_t k = first; k < first + count; ++k) {
+    pswire::oplog_entry e;
+    e.op_id = 900001 + static_cast<std::int64_t>(k);
+    e.op = k % 17 == 0 ? pswire::oplog_op::remove : pswire::oplog_op::put;
+    e.object_type = "todos";
+    e.object_id = s.ids[k];
+    e.checksum = static_cast<pswire::checksum32>(r.next());
+    if (e.op == pswire::oplog_op::put) e.data = pswire::raw_value(s.row_data[k]);
+    ops.push_back(e);
+  }
+  s.oplogs.push_back(std::move(ops));
+  return s.oplogs.back();
+}
+
+// A sync stream: a checkpoint over 20 buckets, 10 data lines of 100 oplog
+// entries (row data as JSON text, the core's raw_data mode), a checkpoint_complete.
+inline void make_sync_stream_source(sync_stream_source& s, std::uint64_t seed = 7) {
+  rng r(seed);
+  constexpr std::size_t bucket_count = 20, data_lines = 10, ops_per_line = 100;
+  add_bucket_names(s, r, bucket_count);
+  add_todo_rows(s, r, data_lines * ops_per_line);
+  add_buckets(s, r);
   const std::int64_t last_op_id = 900000 + static_cast<std::int64_t>(data_lines * ops_per_line);
   s.lines.push_back(pswire::checkpoint_line{last_op_id, 5123, s.buckets, pswire::raw_value("[]")});
-  for (std::size_t l = 0; l < data_lines; ++l) {
-    std::vector<pswire::oplog_entry> ops;
-    for (std::size_t i = 0; i < ops_per_line; ++i) {
-      const std::size_t k = l * ops_per_line + i;
-      pswire::oplog_entry e;
-      e.op_id = 900001 + static_cast<std::int64_t>(k);
-      e.op = k % 17 == 0 ? pswire::oplog_op::remove : pswire::oplog_op::put;
-      e.object_type = "todos";
-      e.object_id = s.ids[k];
-      e.checksum = static_cast<pswire::checksum32>(r.next());
-      if (e.op == pswire::oplog_op::put) e.data = pswire::raw_value(s.row_data[k]);
-      ops.push_back(e);
-    }
-    s.oplogs.push_back(std::move(ops));
-  }
+  std::vector<std::span<const pswire::oplog_entry>> oplogs;
+  for (std::size_t l = 0; l < data_lines; ++l) oplogs.push_back(add_oplog(s, r, l * ops_per_line, ops_per_line));
   for (std::size_t l = 0; l < data_lines; ++l) {
     const auto after = 900000 + static_cast<std::int64_t>(l * ops_per_line);
     s.lines.push_back(pswire::data_line{s.names[l % bucket_count], after, after + static_cast<std::int64_t>(ops_per_line),
-                                        l + 1 < data_lines, s.oplogs[l]});
+                                        l + 1 < data_lines, oplogs[l]});
   }
   s.lines.push_back(pswire::checkpoint_complete_line{last_op_id});
 }
