@@ -644,7 +644,12 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("libsimdjson_runtime_kernel", simdjson::get_active_implementation()->name());
   benchmark::AddCustomContext("simdjson_version", PSWIRE_STRINGIFY(SIMDJSON_VERSION));
   register_all();
-  for (const message& m : data().messages) benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
+  std::string names;  // in corpus order, for ratios.py's tables
+  for (const message& m : data().messages) {
+    benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
+    names += (names.empty() ? "" : ",") + m.name;
+  }
+  benchmark::AddCustomContext("messages", names);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
