@@ -53,7 +53,7 @@ using bench::crud_row;
 
 // ---------------------------------------------------------------- the messages
 
-enum class kind { batch, batch_result, checkpoint_request, checkpoint_response, sync_stream };
+enum class kind { batch, batch_result, checkpoint_request, checkpoint_response, sync_lines };
 
 struct message {
   std::string name;
@@ -61,28 +61,38 @@ struct message {
   std::vector<std::string> documents;  // one, or the lines of a stream
   std::vector<simdjson::padded_string> padded;
   std::size_t bytes = 0;
+  // What pswire encodes the message from (kind::batch_result, kind::sync_lines).
+  std::span<const pswire::transaction_result> results{};
+  std::span<const pswire::sync_line> lines{};
 };
 
 struct corpus {
   std::vector<crud_row> rows_1000 = bench::make_rows(1000, 20);
-  bench::batch_result_source results = bench::make_batch_result_source();
-  bench::sync_stream_source stream;
+  bench::batch_result_source results, results_many;
+  bench::sync_stream_source stream, many_buckets, many_ops;
   std::vector<message> messages;
 
   corpus() {
+    bench::make_batch_result_source(results);
+    bench::make_batch_result_many_source(results_many);
     bench::make_sync_stream_source(stream);
+    bench::make_checkpoint_many_buckets_source(many_buckets);
+    bench::make_data_many_ops_source(many_ops);
     add("batch_1", kind::batch, {bench::make_upload_batch(bench::make_rows(1, 1, 1))});
     add("batch_100", kind::batch, {bench::make_upload_batch(bench::make_rows(100, 10, 100))});
     add("batch_1000", kind::batch, {bench::make_upload_batch(rows_1000)});
-    add("batch_result", kind::batch_result, {encode_with([&](pswire::json_writer& w) { pswire::write_batch_response(w, results.results); })});
+    add("batch_wide", kind::batch, {bench::make_upload_batch(bench::make_wide_rows(200, 20))});
+    add("batch_long_text", kind::batch, {bench::make_upload_batch(bench::make_long_text_rows(50, 5))});
+    add_results("batch_result", results);
+    add_results("batch_result_many", results_many);
     add("checkpoint_request", kind::checkpoint_request, {encode_with([](pswire::json_writer& w) {
           pswire::write_checkpoint_request(w, {"5d0e8a37-1f0c-4f2a-9b1e-2c47f3d8a0b6", 1741});
         })});
     add("checkpoint_response", kind::checkpoint_response,
         {encode_with([](pswire::json_writer& w) { pswire::write_checkpoint_request_response(w, {1741}); })});
-    std::vector<std::string> lines;
-    for (const auto& line : stream.lines) lines.push_back(encode_with([&](pswire::json_writer& w) { pswire::write_sync_line(w, line); }));
-    add("sync_stream", kind::sync_stream, std::move(lines));
+    add_sync_lines("sync_stream", stream);
+    add_sync_lines("checkpoint_many_buckets", many_buckets);
+    add_sync_lines("data_many_ops", many_ops);
   }
 
   template <class Write>
@@ -101,6 +111,19 @@ struct corpus {
       m.bytes += d.size();
     }
     messages.push_back(std::move(m));
+  }
+
+  void add_results(std::string name, const bench::batch_result_source& source) {
+    add(std::move(name), kind::batch_result,
+        {encode_with([&](pswire::json_writer& w) { pswire::write_batch_response(w, source.results); })});
+    messages.back().results = source.results;
+  }
+
+  void add_sync_lines(std::string name, const bench::sync_stream_source& source) {
+    std::vector<std::string> lines;
+    for (const auto& line : source.lines) lines.push_back(encode_with([&](pswire::json_writer& w) { pswire::write_sync_line(w, line); }));
+    add(std::move(name), kind::sync_lines, std::move(lines));
+    messages.back().lines = source.lines;
   }
 };
 
@@ -228,7 +251,7 @@ std::uint64_t pswire_decode(pswire_decoders& d, kind type, std::string_view json
     }
     case kind::checkpoint_response:
       return static_cast<std::uint64_t>(must(d.checkpoints.decode_checkpoint_request_response(json)).checkpoint_request_id);
-    case kind::sync_stream: return touch(must(d.checkpoints.decode_sync_line(json)));
+    case kind::sync_lines: return touch(must(d.checkpoints.decode_sync_line(json)));
   }
   return 0;
 }
@@ -251,14 +274,13 @@ struct pswire_encode_source {
 };
 
 void pswire_encode(pswire::json_writer& w, std::string& out, const message& m, const pswire_encode_source& src) {
-  const corpus& c = data();
   switch (m.type) {
     case kind::batch: pswire::write_batch(w, src.batch); break;
-    case kind::batch_result: pswire::write_batch_response(w, c.results.results); break;
+    case kind::batch_result: pswire::write_batch_response(w, m.results); break;
     case kind::checkpoint_request: pswire::write_checkpoint_request(w, {"5d0e8a37-1f0c-4f2a-9b1e-2c47f3d8a0b6", 1741}); break;
     case kind::checkpoint_response: pswire::write_checkpoint_request_response(w, {1741}); break;
-    case kind::sync_stream:
-      for (const auto& line : c.stream.lines) {
+    case kind::sync_lines:
+      for (const auto& line : m.lines) {
         pswire::write_sync_line(w, line);
         out += '\n';
       }
@@ -275,7 +297,7 @@ void bm_pswire_encode(benchmark::State& state, const message& m) {
     pswire::json_writer w{pswire::string_sink(out)};
     pswire_encode(w, out, m, src);
     std::string expected;
-    for (const std::string& doc : m.documents) expected += m.type == kind::sync_stream ? doc + '\n' : doc;
+    for (const std::string& doc : m.documents) expected += m.type == kind::sync_lines ? doc + '\n' : doc;
     if (!w.finish() || out != expected) die("pswire encode is not byte-exact");
   }
   run(state, m.documents.size(), [&] {
@@ -369,7 +391,9 @@ std::uint64_t walk(simdjson::ondemand::value v) {
     case simdjson::ondemand::json_type::string: sum = v.get_string().value().size(); break;
     case simdjson::ondemand::json_type::number: sum = as_sum(v.get_double().value()); break;
     case simdjson::ondemand::json_type::boolean: sum = v.get_bool().value(); break;
-    case simdjson::ondemand::json_type::null: sum = v.is_null().value(); break;
+    case simdjson::ondemand::json_type::null:  // worth 0, as in the DOM walks; is_null() consumes it
+      if (!v.is_null().value()) die("On-Demand typed a non-null value null");
+      break;
   }
   return sum;
 }
@@ -433,7 +457,7 @@ void bm_rapidjson_encode(benchmark::State& state, const message& m) {
     for (const auto& d : dom) {
       w.Reset(out);
       d.Accept(w);
-      if (m.type == kind::sync_stream) out.Put('\n');
+      if (m.type == kind::sync_lines) out.Put('\n');
     }
     benchmark::DoNotOptimize(out.GetString());
     return m.bytes;
@@ -571,7 +595,12 @@ void check_peers_agree() {
       simdjson::ondemand::document doc = ondemand_parser.iterate(m.padded[i]);
       sums[3] += walk(doc.get_value().value());
     }
-    if (sums[1] != sums[0] || sums[2] != sums[0] || sums[3] != sums[0]) die("the peers visit different values");
+    if (sums[1] != sums[0] || sums[2] != sums[0] || sums[3] != sums[0]) {
+      std::fprintf(stderr, "%s: nlohmann %llu, RapidJSON %llu, simdjson DOM %llu, On-Demand %llu\n", m.name.c_str(),
+                   static_cast<unsigned long long>(sums[0]), static_cast<unsigned long long>(sums[1]),
+                   static_cast<unsigned long long>(sums[2]), static_cast<unsigned long long>(sums[3]));
+      die("the peers visit different values");
+    }
   }
 }
 
@@ -615,7 +644,12 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("libsimdjson_runtime_kernel", simdjson::get_active_implementation()->name());
   benchmark::AddCustomContext("simdjson_version", PSWIRE_STRINGIFY(SIMDJSON_VERSION));
   register_all();
-  for (const message& m : data().messages) benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
+  std::string names;  // in corpus order, for ratios.py's tables
+  for (const message& m : data().messages) {
+    benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
+    names += (names.empty() ? "" : ",") + m.name;
+  }
+  benchmark::AddCustomContext("messages", names);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -10,7 +10,6 @@ DECODE_PEERS = ["nlohmann", "rapidjson", "simdjson_dom", "ondemand_walk"]
 ENCODE_PEERS = ["nlohmann", "rapidjson"]
 MB = 1e6
 # Report order (the run interleaves benchmarks, so its output order is random).
-MESSAGES = ["batch_1", "batch_100", "batch_1000", "batch_result", "checkpoint_request", "checkpoint_response", "sync_stream"]
 LINEAR_CASES = ["nested_at_limit", "nesting_past_limit", "digit_run", "many_elements", "escaped_string"]
 
 
@@ -48,7 +47,8 @@ def table(label, context, runs):
         op, msg, lib = (name.split("/") + ["", ""])[:3]
         if op == "decode" and lib == "pswire":
             found.add(msg)
-    msgs = in_order(found, MESSAGES)
+    # The binary lists its messages in corpus order; any message it does not list goes last.
+    msgs = in_order(found, context.get("messages", "").split(","))
     speed = lambda op, msg, lib: runs.get(f"{op}/{msg}/{lib}", {}).get("bytes_per_second", float("nan"))
     allocs = lambda op, msg, lib: runs.get(f"{op}/{msg}/{lib}", {}).get("allocs_per_msg", float("nan"))
 
