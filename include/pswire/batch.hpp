@@ -98,10 +98,7 @@ class batch_decoder {
         return {};
       }
       return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {
-        auto entry = wire::read_crud_entry(reader_, op, crud_dialect::upload);
-        if (!entry) return entry.error_info();
-        entries_.push_back(*entry);
-        return {};
+        return wire::read_crud_entry(reader_, op, crud_dialect::upload, entries_.emplace_back());
       });
     }));
     tx.count = entries_.size() - tx.first;

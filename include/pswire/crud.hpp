@@ -164,9 +164,10 @@ constexpr member_table<m_crud_members> crud_members(crud_dialect dialect) {
 inline constexpr member_table<m_crud_members> crud_member_tables[] = {
     crud_members(crud_dialect::ps_crud), crud_members(crud_dialect::sdk), crud_members(crud_dialect::upload)};
 
-// Decodes one entry object of any dialect from the reader's current value.
-inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect) {
-  crud_entry<raw_object> entry;
+// Decodes one entry object of any dialect from the reader's current value
+// into `entry`, a default-constructed entry (in place: a batch decodes into
+// its entry vector, no copy per operation).
+inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect, crud_entry<raw_object>& entry) {
   op_type op{};
   raw_object data;
   bool table_seen = false;
@@ -214,7 +215,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
     case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
-  return entry;
+  return {};
 }
 
 }  // namespace wire
@@ -350,9 +351,9 @@ class crud_decoder {
   static result<crud_entry<raw_object>> decode_raw(json_reader& reader, json_input json, crud_dialect dialect) {
     crud_entry<raw_object> entry;
     PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+      entry = {};
       json_value root = reader.root_value();
-      PSWIRE_TRY_ASSIGN(entry, wire::read_crud_entry(reader, root, dialect));
-      return {};
+      return wire::read_crud_entry(reader, root, dialect, entry);
     }));
     return entry;
   }

@@ -1172,6 +1172,7 @@ inline result<raw_array> raw_value::get_array() const noexcept {
 // over any protocol or limit error; otherwise the decoder runs once more with
 // the path tracked, and its error is reported with offset, path and detail.
 
+#include <bit>
 #include <initializer_list>
 
 
@@ -1196,6 +1197,14 @@ inline result<raw_array> raw_value::get_array() const noexcept {
     if (!name) return name.error_info();            \
     (lhs) = std::move(*name);                       \
   } while (false)
+
+// The reader's per-token functions: inlined into the decoders' loops, as
+// simdjson inlines its own (a call per token costs more than the token).
+#if defined(__GNUC__)
+#define PSWIRE_HOT [[gnu::always_inline]] inline
+#else
+#define PSWIRE_HOT inline
+#endif
 
 #ifdef PSWIRE_VERIFY_DIAGNOSIS
 // Test and fuzz builds name a function of their own here; it is called with
@@ -1284,26 +1293,25 @@ constexpr found kind_of_token(char c) noexcept {
   }
 }
 
-// Index of the first backslash in [p, end), or end: eight bytes at a time.
-inline const char* find_backslash(const char* p, const char* end) noexcept {
+// The first backslash in [p, end), or end: eight bytes at a time. Reads up
+// to 7 bytes past `end`, which the parsed buffer's padding makes safe.
+PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-  while (end - p >= 8) {
+  for (; p < end; p += 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, p, sizeof w);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
     const std::uint64_t x = w ^ (ones * '\\');
-    if (((x - ones) & ~x & highs) != 0) break;
-    p += 8;
+    // The lowest flagged byte is exact (borrows only run upward from it).
+    std::uint64_t found = (x - ones) & ~x & highs;
+    if (const auto left = static_cast<std::size_t>(end - p); left < 8) found &= (std::uint64_t{1} << (8 * left)) - 1;
+    if (found != 0) return p + (std::countr_zero(found) >> 3);
   }
-  while (p != end && *p != '\\') ++p;
-  return p;
+  return end;
 }
 
-// Checks the escapes of string content [p, end) that stage 1 already found
-// closed, UTF-8 and free of raw control characters. Returns the offending
-// backslash, or nullptr; `escaped` tells whether there was any escape.
-inline const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
-  p = find_backslash(p, end);
-  escaped = p != end;
+// Checks the escapes from the backslash at p on (the rare, slower part).
+inline const char* bad_escape_from(const char* p, const char* end) noexcept {
   for (; p != end; p = find_backslash(p, end)) {
     const std::string_view rest(p, static_cast<std::size_t>(end - p));
     if (rest.size() < 2) return p;
@@ -1333,6 +1341,15 @@ inline const char* bad_escape(const char* p, const char* end, bool& escaped) noe
     }
   }
   return nullptr;
+}
+
+// Checks the escapes of string content [p, end) that stage 1 already found
+// closed, UTF-8 and free of raw control characters. Returns the offending
+// backslash, or nullptr; `escaped` tells whether there was any escape.
+PSWIRE_HOT const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
+  p = find_backslash(p, end);
+  escaped = p != end;
+  return escaped ? bad_escape_from(p, end) : nullptr;
 }
 
 }  // namespace detail
@@ -1374,11 +1391,25 @@ struct member_table {
   static_assert(N <= 32, "the seen-set is a 32-bit mask");
   std::array<std::string_view, N> names{};
   std::uint32_t required = 0;  // bit i: names[i] must be present
+  // Length, first and last byte of each name: one compare rules out almost
+  // every other name, so the full comparison runs about once per member.
+  std::array<std::uint32_t, N> signatures{};
+
+  static constexpr std::uint32_t signature_of(std::string_view name) noexcept {
+    if (name.empty()) return 0;
+    return static_cast<std::uint32_t>(name.size() << 16) | (std::uint32_t{static_cast<unsigned char>(name.front())} << 8) |
+           std::uint32_t{static_cast<unsigned char>(name.back())};
+  }
 
   // The index of `key` (unescaped), or N for a member the protocol does not define.
   constexpr std::size_t find(std::string_view key) const noexcept {
+    const std::uint32_t wanted = signature_of(key);
+    if (wanted == 0) return N;  // no protocol member has an empty name
     for (std::size_t i = 0; i < N; ++i) {
-      if (names[i].size() == key.size() && !names[i].empty() && names[i] == key) return i;
+      if (signatures[i] != wanted) continue;
+      std::size_t k = 1;  // the first and last bytes are known equal
+      while (k + 1 < key.size() && names[i][k] == key[k]) ++k;
+      if (k + 1 >= key.size()) return i;
     }
     return N;
   }
@@ -1393,7 +1424,10 @@ struct member_table {
 template <std::size_t N>
 constexpr member_table<N> make_members(const std::string_view (&names)[N], std::initializer_list<std::size_t> required = {}) {
   member_table<N> table;
-  for (std::size_t i = 0; i < N; ++i) table.names[i] = names[i];
+  for (std::size_t i = 0; i < N; ++i) {
+    table.names[i] = names[i];
+    table.signatures[i] = member_table<N>::signature_of(names[i]);
+  }
   for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
   return table;
 }
@@ -1463,7 +1497,7 @@ class json_reader {
 
   // The kind of the next value, without reading it; a token that starts no
   // JSON value is invalid_json.
-  result<json_kind> type_of(const json_value& v) {
+  PSWIRE_HOT result<json_kind> type_of(const json_value& v) {
     switch (detail::kind_of_token(at(v))) {
       case detail::found::object: return json_kind::object;
       case detail::found::array: return json_kind::array;
@@ -1480,7 +1514,7 @@ class json_reader {
 
   // A string, unescaped. Its wire bytes (between the quotes, escapes
   // included) are bounded by limits.max_string_bytes.
-  result<std::string_view> read_string(const json_value& v) {
+  PSWIRE_HOT result<std::string_view> read_string(const json_value& v) {
     if (at(v) != '"') return fail_type(detail::expected::string);
     std::string_view content;
     bool escaped = false;
@@ -1491,7 +1525,7 @@ class json_reader {
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  result<std::int64_t> read_int64(const json_value& v) {
+  PSWIRE_HOT result<std::int64_t> read_int64(const json_value& v) {
     const char c = at(v);
     if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
     const std::string_view token = scalar_token();
@@ -1515,7 +1549,7 @@ class json_reader {
   }
 
   // Is the value null? Reads it if so.
-  result<bool> read_null(const json_value& v) {
+  PSWIRE_HOT result<bool> read_null(const json_value& v) {
     if (at(v) != 'n') return false;
     if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
     ++token_;
@@ -1523,7 +1557,7 @@ class json_reader {
   }
 
   // An integer or null (nullopt).
-  result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
+  PSWIRE_HOT result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
     if (at(v) == 'n') {
       PSWIRE_TRY(read_null(v));
       return std::optional<std::int64_t>{};
@@ -1534,7 +1568,7 @@ class json_reader {
   }
 
   // An object, or null (an absent raw_object).
-  result<raw_object> read_optional_raw_object(const json_value& v) {
+  PSWIRE_HOT result<raw_object> read_optional_raw_object(const json_value& v) {
     if (at(v) == 'n') {
       PSWIRE_TRY(read_null(v));
       return raw_object{};
@@ -1551,7 +1585,7 @@ class json_reader {
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    return raw_value(input_.substr(begin, end - begin));
+    return raw_value(std::string_view(input_.data() + begin, end - begin));
   }
 
   // An object, validated and returned as a view of the caller's input.
@@ -1771,15 +1805,15 @@ class json_reader {
   // ---- tokens. token_ points into simdjson's structural index: each entry
   // is the offset of a structural character or the first byte of a scalar,
   // and the entry after the last is input.size() (stage 1's sentinel).
-  char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
-  char at(const json_value& v) const noexcept {
+  PSWIRE_HOT char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
+  PSWIRE_HOT char at(const json_value& v) const noexcept {
     PSWIRE_ASSERT(v.token_ == token_ && "json_reader: values must be read in order, each once");
     (void)v;
     return current();
   }
   std::uint32_t at_offset(const json_value& v) const noexcept { return (void)at(v), *token_; }
   // The token at token_ up to the next one, without trailing whitespace.
-  std::string_view scalar_token() const noexcept {
+  PSWIRE_HOT std::string_view scalar_token() const noexcept {
     std::size_t end = token_[1];
     while (end > *token_ && detail::is_json_whitespace(buf_[end - 1])) --end;
     return {buf_ + *token_, end - *token_};
@@ -1790,8 +1824,8 @@ class json_reader {
     return end;
   }
   // A view of the parsed buffer as the same bytes of the caller's input.
-  std::string_view in_input(std::string_view parsed) const noexcept {
-    return input_.substr(static_cast<std::size_t>(parsed.data() - buf_), parsed.size());
+  PSWIRE_HOT std::string_view in_input(std::string_view parsed) const noexcept {
+    return {input_.data() + (parsed.data() - buf_), parsed.size()};
   }
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
@@ -1804,12 +1838,12 @@ class json_reader {
     return fail_here(errc::wrong_type, detail::type_mismatch(what, f));
   }
 
-  result<void> open_container() {
+  PSWIRE_HOT result<void> open_container() {
     if (++depth_ > limits_.max_depth || depth_ > hard_max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
     ++token_;
     return {};
   }
-  result<void> close_container() {
+  PSWIRE_HOT result<void> close_container() {
     --depth_;
     ++token_;
     return {};
@@ -1817,7 +1851,7 @@ class json_reader {
 
   // The string token at token_: its content between the quotes, checked
   // (escapes; stage 1 checked the rest) and bounded in wire bytes.
-  result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
+  PSWIRE_HOT result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
     const std::string_view token = scalar_token();
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
@@ -1829,7 +1863,7 @@ class json_reader {
     return {};
   }
   // A member name and its ':'; the reader is then at the value.
-  result<void> member_name(std::string_view& key) {
+  PSWIRE_HOT result<void> member_name(std::string_view& key) {
     if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
     std::string_view content;
     bool escaped = false;
@@ -1866,7 +1900,9 @@ class json_reader {
   // skip, read_raw and the fast pass's syntax check. Containers are tracked
   // on a fixed stack (bounded by hard_max_depth); `lim` bounds strings,
   // numbers, element counts and nesting (counted from the message root).
-  result<void> walk_value(const limits& lim) {
+  // Out of line: its container stack is 9 KiB of frame that the decoders'
+  // own loops should not carry.
+  [[gnu::noinline]] result<void> walk_value(const limits& lim) {
     const std::size_t max_depth = lim.max_depth < hard_max_depth ? lim.max_depth : hard_max_depth;
     // One entry per container opened here: is it an object, and its elements so far.
     // Left uninitialized on purpose: only entries below `open` are read.
@@ -1874,7 +1910,7 @@ class json_reader {
     std::size_t counts[hard_max_depth];
     std::size_t open = 0;
     while (true) {
-      // ---- a value
+      // ---- a value (the common scalars first: a value is mostly a string or a number)
       const char c = current();
       switch (c) {
         case '{':
@@ -3047,9 +3083,10 @@ constexpr member_table<m_crud_members> crud_members(crud_dialect dialect) {
 inline constexpr member_table<m_crud_members> crud_member_tables[] = {
     crud_members(crud_dialect::ps_crud), crud_members(crud_dialect::sdk), crud_members(crud_dialect::upload)};
 
-// Decodes one entry object of any dialect from the reader's current value.
-inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect) {
-  crud_entry<raw_object> entry;
+// Decodes one entry object of any dialect from the reader's current value
+// into `entry`, a default-constructed entry (in place: a batch decodes into
+// its entry vector, no copy per operation).
+inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud_dialect dialect, crud_entry<raw_object>& entry) {
   op_type op{};
   raw_object data;
   bool table_seen = false;
@@ -3097,7 +3134,7 @@ inline result<crud_entry<raw_object>> read_crud_entry(json_reader& reader, json_
     case op_type::patch: entry.op = patch_op<raw_object>{data}; break;
     case op_type::del: entry.op = delete_op<raw_object>{data}; break;  // kept, not refused (docs/crud.md)
   }
-  return entry;
+  return {};
 }
 
 }  // namespace wire
@@ -3233,9 +3270,9 @@ class crud_decoder {
   static result<crud_entry<raw_object>> decode_raw(json_reader& reader, json_input json, crud_dialect dialect) {
     crud_entry<raw_object> entry;
     PSWIRE_TRY(reader.run(json, [&]() -> result<void> {
+      entry = {};
       json_value root = reader.root_value();
-      PSWIRE_TRY_ASSIGN(entry, wire::read_crud_entry(reader, root, dialect));
-      return {};
+      return wire::read_crud_entry(reader, root, dialect, entry);
     }));
     return entry;
   }
@@ -3387,10 +3424,7 @@ class batch_decoder {
         return {};
       }
       return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {
-        auto entry = wire::read_crud_entry(reader_, op, crud_dialect::upload);
-        if (!entry) return entry.error_info();
-        entries_.push_back(*entry);
-        return {};
+        return wire::read_crud_entry(reader_, op, crud_dialect::upload, entries_.emplace_back());
       });
     }));
     tx.count = entries_.size() - tx.first;
@@ -4552,10 +4586,29 @@ struct result_problem {
   std::size_t offset = 0;
   std::string_view detail;
   member_path at;
+};
 
+// The first problem of one member, if any. Constructed only when there is
+// one: a result has a slot per member, and zero-filling five full records per
+// result was a fifth of decoding a batch response.
+class problem_slot {
+ public:
+  problem_slot() noexcept {}  // NOLINT(modernize-use-equals-default): = default would initialize the record
   void note(const result_problem& found) noexcept {
-    if (code == errc::ok) *this = found;  // the first one found is reported
+    if (has_problem_) return;  // the first one found is reported
+    ::new (static_cast<void*>(&storage_.problem)) result_problem(found);
+    has_problem_ = true;
   }
+  bool has_problem() const noexcept { return has_problem_; }
+  const result_problem& problem() const noexcept { return storage_.problem; }
+
+ private:
+  static_assert(std::is_trivially_destructible_v<result_problem>);
+  union storage {
+    storage() noexcept {}  // NOLINT(modernize-use-equals-default): leaves the record unconstructed
+    result_problem problem;
+  } storage_;
+  bool has_problem_ = false;
 };
 
 }  // namespace detail
@@ -4570,16 +4623,13 @@ class result_decoder {
   // element of a batch response.
   result<transaction_result> decode_result(json_input json PSWIRE_LIFETIMEBOUND,
                                            result_dialect dialect = result_dialect::reference) PSWIRE_LIFETIMEBOUND {
-    std::optional<decoded_result> read;
+    decoded_result read(not_attempted{});
     PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
       json_value root = reader_.root_value();
       PSWIRE_TRY(root_object(root));
-      auto one = read_result(root, dialect, std::nullopt);
-      if (!one) return one.error_info();
-      read.emplace(std::move(*one));
-      return {};
+      return read_result(root, dialect, std::nullopt, read);
     }));
-    return std::move(*read);
+    return read;
   }
 
   // A TransactionBatchResponse. The call fails for the message as a whole
@@ -4595,10 +4645,8 @@ class result_decoder {
           if (index >= reader_.limits_in_use().max_batch_transactions) {
             return reader_.fail(errc::batch_too_large, reader_.offset_of(element), "more results than limits.max_batch_transactions");
           }
-          auto read = read_result(element, dialect, index);
-          if (!read) return read.error_info();
-          results_.push_back(std::move(*read));
-          return {};
+          // Decoded in place: a result is about a hundred bytes, copies showed.
+          return read_result(element, dialect, index, results_.emplace_back(not_attempted{}));
         });
       });
     }));
@@ -4645,13 +4693,13 @@ class result_decoder {
   }
 
   // Consumes a value that breaks the schema (it must still be valid JSON).
-  result<void> skip_invalid(json_value& v, detail::result_problem& first, const detail::result_problem& found) {
+  result<void> skip_invalid(json_value& v, detail::problem_slot& first, const detail::result_problem& found) {
     if (auto skipped = reader_.skip(v); !skipped) return skipped;
     first.note(found);
     return {};
   }
 
-  result<void> read_text(json_value& v, std::optional<borrowed_text>& out, detail::result_problem& problem,
+  result<void> read_text(json_value& v, std::optional<borrowed_text>& out, detail::problem_slot& problem,
                          member_path at) {
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
@@ -4667,7 +4715,7 @@ class result_decoder {
   // A boolean or an integer, read through its validated text.
   template <class T>
   result<void> read_scalar(json_value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
-                           detail::result_problem& problem, member_path at) {
+                           detail::problem_slot& problem, member_path at) {
     const std::size_t offset = reader_.offset_of(v);
     auto raw = reader_.read_raw(v);
     if (!raw) return raw.error_info();
@@ -4687,7 +4735,7 @@ class result_decoder {
 
   // A repeated member of a result breaks that result only: it is a problem of its slot.
   template <std::size_t N>
-  auto duplicate_is_problem(const member_table<N>& table, detail::result_problem* problems, std::string_view outer) {
+  auto duplicate_is_problem(const member_table<N>& table, detail::problem_slot* problems, std::string_view outer) {
     return [this, &table, problems, outer](std::size_t which, json_value& v, std::size_t key_at) -> result<void> {
       const member_path at = outer.empty() ? member_path{table.names[which], {}} : member_path{outer, table.names[which]};
       return skip_invalid(v, problems[outer.empty() ? which : 0], {errc::duplicate_key, key_at, "member appears twice", at});
@@ -4697,7 +4745,7 @@ class result_decoder {
     return [this](std::string_view, json_value& v, std::size_t) { return reader_.skip(v); };
   }
 
-  result<void> read_failed_operation(json_value& v, failed_operation& out, detail::result_problem& problem) {
+  result<void> read_failed_operation(json_value& v, failed_operation& out, detail::problem_slot& problem) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
@@ -4751,16 +4799,17 @@ class result_decoder {
       "status", "requires_client_handling", "message", "retry_after_ms", "failed_operation"};
   static constexpr member_table<m_result_members> result_members = make_members(result_member_names);
 
-  result<decoded_result> read_result(json_value& v, result_dialect dialect, std::optional<std::size_t> index) {
+  // `out` holds a value (any), so that a valid result is assigned in place.
+  result<void> read_result(json_value& v, result_dialect dialect, std::optional<std::size_t> index, decoded_result& out) {
     const std::size_t object_at = reader_.offset_of(v);
     auto type = reader_.type_of(v);
     if (!type) return type.error_info();
     if (*type != json_kind::object) {
-      detail::result_problem problem;
+      detail::problem_slot problem;
       if (auto r = skip_invalid(v, problem, {errc::wrong_type, object_at, "a result is an object", {}}); !r) {
         return r.error_info();
       }
-      return invalid(problem, index);
+      return slot_error(problem.problem(), index, out);
     }
 
     std::optional<borrowed_text> status, message;
@@ -4768,7 +4817,7 @@ class result_decoder {
     std::optional<std::int64_t> retry_after_ms;
     failed_operation failed;
     bool failed_seen = false;
-    detail::result_problem problems[m_result_members];
+    detail::problem_slot problems[m_result_members];
     auto member = [&](std::size_t which, json_value& mv) -> result<void> {
       const member_path at{result_member_names[which], {}};
       switch (which) {
@@ -4781,35 +4830,49 @@ class result_decoder {
     };
     PSWIRE_TRY(reader_.read_object(v, result_members, member, skip_unknown(), duplicate_is_problem(result_members, problems, {})));
 
-    if (problems[m_status].code != errc::ok) return invalid(problems[m_status], index);
-    if (!status) return invalid({errc::missing_field, object_at, "required member is absent", {"status", {}}}, index);
+    if (problems[m_status].has_problem()) return slot_error(problems[m_status].problem(), index, out);
+    if (!status) return slot_error({errc::missing_field, object_at, "required member is absent", {"status", {}}}, index, out);
     enum kind : unsigned { k_success, k_retryable, k_fatal, k_not_attempted, k_count };
     static constexpr std::string_view statuses[k_count] = {success_result::status, retryable_error::status,
                                                            fatal_error::status, not_attempted::status};
+    static constexpr member_table<k_count> status_table = make_members(statuses);
     // The members each status gives a meaning to; the others are ignored.
     static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
                                                      (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
-    const auto which = static_cast<unsigned>(std::find(std::begin(statuses), std::end(statuses), *status) - std::begin(statuses));
-    if (which == k_count) return decoded_result(unknown_status{*status, raw_object(reader_.text_since(object_at))});
+    const auto which = static_cast<unsigned>(status_table.find(*status));
+    if (which == k_count) return slot_value(unknown_status{*status, raw_object(reader_.text_since(object_at))}, out);
     const detail::result_problem* first = nullptr;
     for (unsigned m = 0; m < m_result_members; ++m) {
-      const bool counts = (meaningful[which] >> m & 1u) && problems[m].code != errc::ok;
-      if (counts && (first == nullptr || problems[m].offset < first->offset)) first = &problems[m];
+      const bool counts = (meaningful[which] >> m & 1u) && problems[m].has_problem();
+      if (counts && (first == nullptr || problems[m].problem().offset < first->offset)) first = &problems[m].problem();
     }
-    if (first != nullptr) return invalid(*first, index);
+    if (first != nullptr) return slot_error(*first, index, out);
     switch (which) {
-      case k_success: return decoded_result(success_result{message});
-      case k_retryable: return decoded_result(retryable_error{message, retry_after_ms});
-      case k_not_attempted: return decoded_result(not_attempted{});
+      case k_success: return slot_value(success_result{message}, out);
+      case k_retryable: return slot_value(retryable_error{message, retry_after_ms}, out);
+      case k_not_attempted: return slot_value(not_attempted{}, out);
       default: break;
     }
     if (!failed_seen) {
-      return invalid({errc::missing_field, object_at, "required member is absent", {"failed_operation", {}}}, index);
+      return slot_error({errc::missing_field, object_at, "required member is absent", {"failed_operation", {}}}, index, out);
     }
     if (dialect == result_dialect::reference && !requires_client_handling) {
-      return invalid({errc::missing_field, object_at, "required member is absent", {"requires_client_handling", {}}}, index);
+      return slot_error({errc::missing_field, object_at, "required member is absent", {"requires_client_handling", {}}}, index,
+                        out);
     }
-    return decoded_result(fatal_error{requires_client_handling, message, failed});
+    return slot_value(fatal_error{requires_client_handling, message, failed}, out);
+  }
+
+  // A result that breaks its schema: an error in its slot, not of the message.
+  static result<void> slot_error(const detail::result_problem& p, std::optional<std::size_t> index, decoded_result& out) {
+    out = invalid(p, index);
+    return {};
+  }
+  template <class Alternative>
+  static result<void> slot_value(Alternative&& value, decoded_result& out) {
+    if (out) *out = std::forward<Alternative>(value);  // in place, no copy of the whole result
+    else out = decoded_result(transaction_result(std::forward<Alternative>(value)));
+    return {};
   }
 
   json_reader reader_;

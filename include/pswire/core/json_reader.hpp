@@ -17,6 +17,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -52,6 +53,14 @@
     if (!name) return name.error_info();            \
     (lhs) = std::move(*name);                       \
   } while (false)
+
+// The reader's per-token functions: inlined into the decoders' loops, as
+// simdjson inlines its own (a call per token costs more than the token).
+#if defined(__GNUC__)
+#define PSWIRE_HOT [[gnu::always_inline]] inline
+#else
+#define PSWIRE_HOT inline
+#endif
 
 #ifdef PSWIRE_VERIFY_DIAGNOSIS
 // Test and fuzz builds name a function of their own here; it is called with
@@ -140,26 +149,25 @@ constexpr found kind_of_token(char c) noexcept {
   }
 }
 
-// Index of the first backslash in [p, end), or end: eight bytes at a time.
-inline const char* find_backslash(const char* p, const char* end) noexcept {
+// The first backslash in [p, end), or end: eight bytes at a time. Reads up
+// to 7 bytes past `end`, which the parsed buffer's padding makes safe.
+PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-  while (end - p >= 8) {
+  for (; p < end; p += 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, p, sizeof w);
+    if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
     const std::uint64_t x = w ^ (ones * '\\');
-    if (((x - ones) & ~x & highs) != 0) break;
-    p += 8;
+    // The lowest flagged byte is exact (borrows only run upward from it).
+    std::uint64_t found = (x - ones) & ~x & highs;
+    if (const auto left = static_cast<std::size_t>(end - p); left < 8) found &= (std::uint64_t{1} << (8 * left)) - 1;
+    if (found != 0) return p + (std::countr_zero(found) >> 3);
   }
-  while (p != end && *p != '\\') ++p;
-  return p;
+  return end;
 }
 
-// Checks the escapes of string content [p, end) that stage 1 already found
-// closed, UTF-8 and free of raw control characters. Returns the offending
-// backslash, or nullptr; `escaped` tells whether there was any escape.
-inline const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
-  p = find_backslash(p, end);
-  escaped = p != end;
+// Checks the escapes from the backslash at p on (the rare, slower part).
+inline const char* bad_escape_from(const char* p, const char* end) noexcept {
   for (; p != end; p = find_backslash(p, end)) {
     const std::string_view rest(p, static_cast<std::size_t>(end - p));
     if (rest.size() < 2) return p;
@@ -189,6 +197,15 @@ inline const char* bad_escape(const char* p, const char* end, bool& escaped) noe
     }
   }
   return nullptr;
+}
+
+// Checks the escapes of string content [p, end) that stage 1 already found
+// closed, UTF-8 and free of raw control characters. Returns the offending
+// backslash, or nullptr; `escaped` tells whether there was any escape.
+PSWIRE_HOT const char* bad_escape(const char* p, const char* end, bool& escaped) noexcept {
+  p = find_backslash(p, end);
+  escaped = p != end;
+  return escaped ? bad_escape_from(p, end) : nullptr;
 }
 
 }  // namespace detail
@@ -230,11 +247,25 @@ struct member_table {
   static_assert(N <= 32, "the seen-set is a 32-bit mask");
   std::array<std::string_view, N> names{};
   std::uint32_t required = 0;  // bit i: names[i] must be present
+  // Length, first and last byte of each name: one compare rules out almost
+  // every other name, so the full comparison runs about once per member.
+  std::array<std::uint32_t, N> signatures{};
+
+  static constexpr std::uint32_t signature_of(std::string_view name) noexcept {
+    if (name.empty()) return 0;
+    return static_cast<std::uint32_t>(name.size() << 16) | (std::uint32_t{static_cast<unsigned char>(name.front())} << 8) |
+           std::uint32_t{static_cast<unsigned char>(name.back())};
+  }
 
   // The index of `key` (unescaped), or N for a member the protocol does not define.
   constexpr std::size_t find(std::string_view key) const noexcept {
+    const std::uint32_t wanted = signature_of(key);
+    if (wanted == 0) return N;  // no protocol member has an empty name
     for (std::size_t i = 0; i < N; ++i) {
-      if (names[i].size() == key.size() && !names[i].empty() && names[i] == key) return i;
+      if (signatures[i] != wanted) continue;
+      std::size_t k = 1;  // the first and last bytes are known equal
+      while (k + 1 < key.size() && names[i][k] == key[k]) ++k;
+      if (k + 1 >= key.size()) return i;
     }
     return N;
   }
@@ -249,7 +280,10 @@ struct member_table {
 template <std::size_t N>
 constexpr member_table<N> make_members(const std::string_view (&names)[N], std::initializer_list<std::size_t> required = {}) {
   member_table<N> table;
-  for (std::size_t i = 0; i < N; ++i) table.names[i] = names[i];
+  for (std::size_t i = 0; i < N; ++i) {
+    table.names[i] = names[i];
+    table.signatures[i] = member_table<N>::signature_of(names[i]);
+  }
   for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
   return table;
 }
@@ -319,7 +353,7 @@ class json_reader {
 
   // The kind of the next value, without reading it; a token that starts no
   // JSON value is invalid_json.
-  result<json_kind> type_of(const json_value& v) {
+  PSWIRE_HOT result<json_kind> type_of(const json_value& v) {
     switch (detail::kind_of_token(at(v))) {
       case detail::found::object: return json_kind::object;
       case detail::found::array: return json_kind::array;
@@ -336,7 +370,7 @@ class json_reader {
 
   // A string, unescaped. Its wire bytes (between the quotes, escapes
   // included) are bounded by limits.max_string_bytes.
-  result<std::string_view> read_string(const json_value& v) {
+  PSWIRE_HOT result<std::string_view> read_string(const json_value& v) {
     if (at(v) != '"') return fail_type(detail::expected::string);
     std::string_view content;
     bool escaped = false;
@@ -347,7 +381,7 @@ class json_reader {
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  result<std::int64_t> read_int64(const json_value& v) {
+  PSWIRE_HOT result<std::int64_t> read_int64(const json_value& v) {
     const char c = at(v);
     if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
     const std::string_view token = scalar_token();
@@ -371,7 +405,7 @@ class json_reader {
   }
 
   // Is the value null? Reads it if so.
-  result<bool> read_null(const json_value& v) {
+  PSWIRE_HOT result<bool> read_null(const json_value& v) {
     if (at(v) != 'n') return false;
     if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
     ++token_;
@@ -379,7 +413,7 @@ class json_reader {
   }
 
   // An integer or null (nullopt).
-  result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
+  PSWIRE_HOT result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
     if (at(v) == 'n') {
       PSWIRE_TRY(read_null(v));
       return std::optional<std::int64_t>{};
@@ -390,7 +424,7 @@ class json_reader {
   }
 
   // An object, or null (an absent raw_object).
-  result<raw_object> read_optional_raw_object(const json_value& v) {
+  PSWIRE_HOT result<raw_object> read_optional_raw_object(const json_value& v) {
     if (at(v) == 'n') {
       PSWIRE_TRY(read_null(v));
       return raw_object{};
@@ -407,7 +441,7 @@ class json_reader {
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    return raw_value(input_.substr(begin, end - begin));
+    return raw_value(std::string_view(input_.data() + begin, end - begin));
   }
 
   // An object, validated and returned as a view of the caller's input.
@@ -627,15 +661,15 @@ class json_reader {
   // ---- tokens. token_ points into simdjson's structural index: each entry
   // is the offset of a structural character or the first byte of a scalar,
   // and the entry after the last is input.size() (stage 1's sentinel).
-  char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
-  char at(const json_value& v) const noexcept {
+  PSWIRE_HOT char current() const noexcept { return *token_ < input_.size() ? buf_[*token_] : '\0'; }
+  PSWIRE_HOT char at(const json_value& v) const noexcept {
     PSWIRE_ASSERT(v.token_ == token_ && "json_reader: values must be read in order, each once");
     (void)v;
     return current();
   }
   std::uint32_t at_offset(const json_value& v) const noexcept { return (void)at(v), *token_; }
   // The token at token_ up to the next one, without trailing whitespace.
-  std::string_view scalar_token() const noexcept {
+  PSWIRE_HOT std::string_view scalar_token() const noexcept {
     std::size_t end = token_[1];
     while (end > *token_ && detail::is_json_whitespace(buf_[end - 1])) --end;
     return {buf_ + *token_, end - *token_};
@@ -646,8 +680,8 @@ class json_reader {
     return end;
   }
   // A view of the parsed buffer as the same bytes of the caller's input.
-  std::string_view in_input(std::string_view parsed) const noexcept {
-    return input_.substr(static_cast<std::size_t>(parsed.data() - buf_), parsed.size());
+  PSWIRE_HOT std::string_view in_input(std::string_view parsed) const noexcept {
+    return {input_.data() + (parsed.data() - buf_), parsed.size()};
   }
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
@@ -660,12 +694,12 @@ class json_reader {
     return fail_here(errc::wrong_type, detail::type_mismatch(what, f));
   }
 
-  result<void> open_container() {
+  PSWIRE_HOT result<void> open_container() {
     if (++depth_ > limits_.max_depth || depth_ > hard_max_depth) return fail_here(errc::depth_exceeded, "nesting deeper than limits.max_depth");
     ++token_;
     return {};
   }
-  result<void> close_container() {
+  PSWIRE_HOT result<void> close_container() {
     --depth_;
     ++token_;
     return {};
@@ -673,7 +707,7 @@ class json_reader {
 
   // The string token at token_: its content between the quotes, checked
   // (escapes; stage 1 checked the rest) and bounded in wire bytes.
-  result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
+  PSWIRE_HOT result<void> string_token(const limits& lim, std::string_view& content, bool& escaped) const {
     const std::string_view token = scalar_token();
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
@@ -685,7 +719,7 @@ class json_reader {
     return {};
   }
   // A member name and its ':'; the reader is then at the value.
-  result<void> member_name(std::string_view& key) {
+  PSWIRE_HOT result<void> member_name(std::string_view& key) {
     if (current() != '"') return fail_here(errc::invalid_json, "expected a member name");
     std::string_view content;
     bool escaped = false;
@@ -722,7 +756,9 @@ class json_reader {
   // skip, read_raw and the fast pass's syntax check. Containers are tracked
   // on a fixed stack (bounded by hard_max_depth); `lim` bounds strings,
   // numbers, element counts and nesting (counted from the message root).
-  result<void> walk_value(const limits& lim) {
+  // Out of line: its container stack is 9 KiB of frame that the decoders'
+  // own loops should not carry.
+  [[gnu::noinline]] result<void> walk_value(const limits& lim) {
     const std::size_t max_depth = lim.max_depth < hard_max_depth ? lim.max_depth : hard_max_depth;
     // One entry per container opened here: is it an object, and its elements so far.
     // Left uninitialized on purpose: only entries below `open` are read.
@@ -730,7 +766,7 @@ class json_reader {
     std::size_t counts[hard_max_depth];
     std::size_t open = 0;
     while (true) {
-      // ---- a value
+      // ---- a value (the common scalars first: a value is mostly a string or a number)
       const char c = current();
       switch (c) {
         case '{':
