@@ -11,16 +11,12 @@ error read(json_input json, const limits& lim = {}) {
   auto r = reader.run(json, [&]() -> result<void> {
     json_value root = reader.root_value();
     return reader.for_each_member(root, [&](std::string_view key, json_value& v, std::size_t) -> result<void> {
-      if (key == "n") {
-        auto i = reader.read_int64(v);
-        return i ? result<void>{} : result<void>{i.error_info()};
-      }
-      if (key == "s") {
-        auto s = reader.read_string(v);
-        return s ? result<void>{} : result<void>{s.error_info()};
-      }
-      auto raw = reader.read_raw(v);
-      return raw ? result<void>{} : result<void>{raw.error_info()};
+      std::int64_t n = 0;
+      std::string_view s;
+      raw_value raw;
+      if (key == "n") return reader.read_int64(v, n);
+      if (key == "s") return reader.read_string(v, s);
+      return reader.read_raw(v, raw);
     });
   });
   CHECK(reader.fast_path_code() == r.code());  // the fast pass and the diagnosis agree
@@ -33,8 +29,7 @@ result<std::int64_t> read_n(std::string_view json, const limits& lim = {}) {
   auto r = reader.run(json, [&]() -> result<void> {
     json_value root = reader.root_value();
     return reader.for_each_member(root, [&](std::string_view, json_value& v, std::size_t) -> result<void> {
-      PSWIRE_TRY_ASSIGN(n, reader.read_int64(v));
-      return {};
+      return reader.read_int64(v, n);
     });
   });
   if (!r) return r.error_info();
@@ -107,9 +102,9 @@ TEST_CASE("parses in place when the caller provides padding") {
   auto r = reader.run(json_input::with_capacity(std::string_view(buffer.data(), size), buffer.size()), [&]() -> result<void> {
     json_value root = reader.root_value();
     return reader.for_each_member(root, [&](std::string_view, json_value& v, std::size_t) -> result<void> {
-      auto raw = reader.read_raw(v);
-      if (!raw) return raw.error_info();
-      raw_view = raw->text();
+      raw_value raw;
+      PSWIRE_TRY(reader.read_raw(v, raw));
+      raw_view = raw.text();
       return {};
     });
   });

@@ -94,7 +94,7 @@ class batch_decoder {
     pending_transaction tx{std::nullopt, entries_.size(), 0};
     PSWIRE_TRY(reader_.read_object(value, transaction_members, [&](std::size_t which, json_value& v) -> result<void> {
       if (which == m_transaction_id) {
-        PSWIRE_TRY_ASSIGN(tx.transaction_id, reader_.read_optional_int64(v));
+        PSWIRE_TRY(reader_.read_optional_int64(v, tx.transaction_id));
         return {};
       }
       return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {

@@ -75,9 +75,9 @@ namespace wire {
 // write checkpoints and responses).
 inline result<std::int64_t> read_id_string(json_reader& reader, json_value& v, id_range range) {
   const std::size_t at = reader.offset_of(v);
-  auto text = reader.read_string(v);
-  if (!text) return text.error_info();
-  auto id = detail::parse_decimal_id(*text, range, reader.limits_in_use());
+  std::string_view text;
+  PSWIRE_TRY(reader.read_string(v, text));
+  auto id = detail::parse_decimal_id(text, range, reader.limits_in_use());
   if (!id) return reader.fail(id.code(), at, id.error_info().detail);
   return id;
 }
@@ -91,9 +91,9 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, json
   if (!type) return type.error_info();
   if (*type == json_kind::string) return read_id_string(reader, v, id_range::positive);
   if (*type != json_kind::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer, found neither");
-  auto raw = reader.read_raw(v);
-  if (!raw) return raw.error_info();
-  auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
+  raw_value raw;
+  PSWIRE_TRY(reader.read_raw(v, raw));
+  auto n = raw.get_int64();  // integer-valued numbers (1.0, 1e2) included
   if (n.code() == errc::wrong_type) return reader.fail(errc::wrong_type, at, "expected an integer");
   if (!n || *n > max_safe_json_integer || *n < -max_safe_json_integer) {
     return reader.fail(errc::number_out_of_range, at, "a JSON number id must be a safe integer (|n| <= 2^53-1)");
@@ -263,7 +263,7 @@ class checkpoint_decoder {
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
     static constexpr member_table<2> table = make_members(names, {0, 1});
     auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
-      if (i == 0) return assign(out.client_id, reader_.read_string(v));
+      if (i == 0) return reader_.read_string(v, out.client_id);
       return assign(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
     });
     if (!r) return r.error_info();
@@ -291,7 +291,7 @@ class checkpoint_decoder {
     static constexpr std::string_view names[] = {"user_id", "client_id"};
     static constexpr member_table<2> table = make_members(names, {0, 1});
     auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
-      return assign(i == 0 ? out.user_id : out.client_id, reader_.read_string(v));
+      return reader_.read_string(v, i == 0 ? out.user_id : out.client_id);
     });
     if (!r) return r.error_info();
     return out;
@@ -319,13 +319,13 @@ class checkpoint_decoder {
       out = {};
       return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
         switch (i) {
-          case 0: return assign(out.code, reader_.read_string(v));
-          case 2: return assign(out.status, reader_.read_int64(v));
-          case 8: return assign(out.details, reader_.read_raw(v));
+          case 0: return reader_.read_string(v, out.code);
+          case 2: return reader_.read_int64(v, out.status);
+          case 8: return reader_.read_raw(v, out.details);
           default: {
             std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
                                                        &out.origin, &out.trace_id, &out.stack};
-            return assign(*text[i], reader_.read_string(v));
+            return reader_.read_string(v, *text[i]);
           }
         }
       });
@@ -382,16 +382,16 @@ class checkpoint_decoder {
 
   result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    if (raw->kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    if (raw.kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
     std::int64_t value = 0;
-    if (raw->is_integer()) {
-      auto i = raw->get_int64();
+    if (raw.is_integer()) {
+      auto i = raw.get_int64();
       if (!i) return reader_.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
       value = *i;
     } else {
-      auto d = raw->get_double();
+      auto d = raw.get_double();
       // Range first: converting an out-of-range double to an integer is undefined.
       if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {
         return reader_.fail(errc::number_out_of_range, at, "a checksum must be an integral value in the 32-bit range");
@@ -406,12 +406,12 @@ class checkpoint_decoder {
 
   result<std::int32_t> read_priority(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    auto p = reader_.read_int64(v);
-    if (!p) return p.error_info();
-    if (*p < 0 || *p >= std::numeric_limits<std::int32_t>::max()) {
+    std::int64_t p = 0;
+    PSWIRE_TRY(reader_.read_int64(v, p));
+    if (p < 0 || p >= std::numeric_limits<std::int32_t>::max()) {
       return reader_.fail(errc::number_out_of_range, at, "bucket priority must be a non-negative int32");
     }
-    return static_cast<std::int32_t>(*p);
+    return static_cast<std::int32_t>(p);
   }
 
   result<void> read_buckets(json_value& v, std::vector<bucket_checksum>& out) {
@@ -421,12 +421,12 @@ class checkpoint_decoder {
       bucket_checksum b;
       auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
-          case 0: return assign(b.bucket, reader_.read_string(m));
+          case 0: return reader_.read_string(m, b.bucket);
           case 1: return assign(b.checksum, read_checksum(m));
           case 2: {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            return assign(b.count, reader_.read_int64(m));
+            return reader_.read_int64(m, b.count);
           }
           case 3: {
             auto null = reader_.read_null(m);
@@ -434,12 +434,12 @@ class checkpoint_decoder {
             return assign(b.priority, read_priority(m));
           }
           default: {
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->kind() != json_kind::array && !raw->is_null()) {
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.kind() != json_kind::array && !raw.is_null()) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(m), "subscriptions must be an array");
             }
-            if (!raw->is_null()) b.subscriptions = *raw;
+            if (!raw.is_null()) b.subscriptions = raw;
             return {};
           }
         }
@@ -460,13 +460,13 @@ class checkpoint_decoder {
           case 0: return assign(e.op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: {
             const std::size_t op_at = reader_.offset_of(m);
-            auto s = reader_.read_string(m);
-            if (!s) return s.error_info();
-            if (*s == "PUT") e.op = oplog_op::put;
-            else if (*s == "REMOVE") e.op = oplog_op::remove;
-            else if (*s == "MOVE") e.op = oplog_op::move;
-            else if (*s == "CLEAR") e.op = oplog_op::clear;
-            else return reader_.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
+            std::string_view name;
+            PSWIRE_TRY(reader_.read_string(m, name));
+            static constexpr std::string_view op_names[] = {"PUT", "REMOVE", "MOVE", "CLEAR"};  // in oplog_op order
+            static constexpr member_table<4> ops = make_members(op_names);
+            const std::size_t op = ops.find(name);
+            if (op == 4) return reader_.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
+            e.op = static_cast<oplog_op>(op);
             return {};
           }
           case 2:
@@ -475,15 +475,15 @@ class checkpoint_decoder {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
             std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
-            return assign(field, reader_.read_string(m));
+            return reader_.read_string(m, field);
           }
           case 5: {
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->kind() != json_kind::string && raw->kind() != json_kind::object && !raw->is_null()) {
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.kind() != json_kind::string && raw.kind() != json_kind::object && !raw.is_null()) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(m), "oplog data is a string or an object");
             }
-            if (!raw->is_null()) e.data = *raw;
+            if (!raw.is_null()) e.data = raw;
             return {};
           }
           default: return assign(e.checksum, read_checksum(m));
@@ -498,13 +498,13 @@ class checkpoint_decoder {
   result<sync_line> read_line_body(std::string_view type, json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     if (type == "token_expires_in") {
-      auto seconds = reader_.read_int64(v);
-      if (!seconds) return seconds.error_info();
+      std::int64_t seconds = 0;
+      PSWIRE_TRY(reader_.read_int64(v, seconds));
       // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
-      if (*seconds < std::numeric_limits<std::int32_t>::min() || *seconds > std::numeric_limits<std::int32_t>::max()) {
+      if (seconds < std::numeric_limits<std::int32_t>::min() || seconds > std::numeric_limits<std::int32_t>::max()) {
         return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
       }
-      return sync_line{token_expires_in_line{static_cast<std::int32_t>(*seconds)}};
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(seconds)}};
     }
     if (type == "checkpoint" || type == "checkpoint_diff") {
       const bool diff = type == "checkpoint_diff";
@@ -524,17 +524,14 @@ class checkpoint_decoder {
             return read_buckets(m, buckets_);
           case 3:
             if (diff) break;
-            return assign(streams, reader_.read_raw(m));
+            return reader_.read_raw(m, streams);
           case 4:
             if (!diff) break;
             return read_buckets(m, buckets_);
           default:
             if (!diff) break;
             return reader_.for_each_element(m, [&](json_value& name, std::size_t) -> result<void> {
-              auto s = reader_.read_string(name);
-              if (!s) return s.error_info();
-              removed_.push_back(*s);
-              return {};
+              return reader_.read_string(name, removed_.emplace_back());
             });
         }
         return reader_.skip(m);
@@ -567,15 +564,15 @@ class checkpoint_decoder {
       data_line line;
       auto r = reader_.read_object(v, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
-          case 0: return assign(line.bucket, reader_.read_string(m));
+          case 0: return reader_.read_string(m, line.bucket);
           case 1: return assign(line.after, wire::read_optional_id(reader_, m));
           case 2: return assign(line.next_after, wire::read_optional_id(reader_, m));
           case 3: {
             const std::size_t flag_at = reader_.offset_of(m);
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->is_null()) return {};
-            auto flag = raw->get_bool();
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.is_null()) return {};
+            auto flag = raw.get_bool();
             if (!flag) return reader_.fail(errc::wrong_type, flag_at, "has_more is a boolean");
             line.has_more = *flag;
             return {};
@@ -586,9 +583,9 @@ class checkpoint_decoder {
       if (!r) return r.error_info();
       return sync_line{line};
     }
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    return sync_line{unknown_line{type, *raw}};
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    return sync_line{unknown_line{type, raw}};
   }
 
   // Spans point into the decoder's vectors only once they stopped growing.

@@ -37,10 +37,11 @@ constexpr std::string_view to_string(op_type op) noexcept {
 
 // Exact, case-sensitive names, as every SDK compares them.
 constexpr std::optional<op_type> parse_op_type(std::string_view name) noexcept {
-  if (name == "PUT") return op_type::put;
-  if (name == "PATCH") return op_type::patch;
-  if (name == "DELETE") return op_type::del;
-  return std::nullopt;
+  constexpr std::string_view names[] = {"PUT", "PATCH", "DELETE"};  // in op_type order
+  constexpr member_table<3> ops = make_members(names);
+  const std::size_t index = ops.find(name);
+  if (index == 3) return std::nullopt;
+  return static_cast<op_type>(index);
 }
 
 // PATCH data: for the raw view, absent / null / value per member is already
@@ -176,7 +177,7 @@ inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud
       case m_op: {
         const std::size_t at = reader.offset_of(v);
         std::string_view name;
-        PSWIRE_TRY_ASSIGN(name, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, name));
         const auto parsed = parse_op_type(name);
         if (!parsed) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
         op = *parsed;
@@ -184,21 +185,21 @@ inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud
       }
       case m_table:
         table_seen = true;
-        PSWIRE_TRY_ASSIGN(entry.table, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, entry.table));
         return {};
       case m_id:
         if (table_seen) entry.key_order = ps_crud_key_order::type_then_id;
-        PSWIRE_TRY_ASSIGN(entry.id, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, entry.id));
         return {};
-      case m_op_id: PSWIRE_TRY_ASSIGN(entry.op_id, reader.read_optional_int64(v)); return {};
-      case m_tx_id: PSWIRE_TRY_ASSIGN(entry.tx_id, reader.read_optional_int64(v)); return {};
-      case m_data: PSWIRE_TRY_ASSIGN(data, reader.read_optional_raw_object(v)); return {};
-      case m_old: PSWIRE_TRY_ASSIGN(entry.old, reader.read_optional_raw_object(v)); return {};
+      case m_op_id: PSWIRE_TRY(reader.read_optional_int64(v, entry.op_id)); return {};
+      case m_tx_id: PSWIRE_TRY(reader.read_optional_int64(v, entry.tx_id)); return {};
+      case m_data: PSWIRE_TRY(reader.read_optional_raw_object(v, data)); return {};
+      case m_old: PSWIRE_TRY(reader.read_optional_raw_object(v, entry.old)); return {};
       default: {  // m_metadata
         json_kind kind{};
         PSWIRE_TRY_ASSIGN(kind, reader.type_of(v));
         if (kind == json_kind::string) {
-          PSWIRE_TRY_ASSIGN(entry.metadata, reader.read_string(v));
+          PSWIRE_TRY(reader.read_string(v, entry.metadata));
           return {};
         }
         // Core 0.4.0/0.4.1 wrote a non-TEXT _metadata as a JSON number; every
@@ -375,12 +376,12 @@ class crud_decoder {
             if (reader_.type_of(v).value_or(json_kind::object) == json_kind::null) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(v), "the ps_crud id is never null");
             }
-            PSWIRE_TRY_ASSIGN(id, reader_.read_int64(v));
+            PSWIRE_TRY(reader_.read_int64(v, id));
             return {};
-          case m_row_tx_id: PSWIRE_TRY_ASSIGN(tx_id, reader_.read_optional_int64(v)); return {};
+          case m_row_tx_id: PSWIRE_TRY(reader_.read_optional_int64(v, tx_id)); return {};
           default:
             data_at = reader_.offset_of(v);
-            PSWIRE_TRY_ASSIGN(data, reader_.read_string(v));
+            PSWIRE_TRY(reader_.read_string(v, data));
             return {};
         }
       });

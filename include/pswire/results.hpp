@@ -186,7 +186,7 @@ class result_decoder {
       json_value root = reader_.root_value();
       PSWIRE_TRY(root_object(root));
       return reader_.read_object(root, message_members, [&](std::size_t, json_value& v) -> result<void> {
-        PSWIRE_TRY_ASSIGN(message, reader_.read_string(v));
+        PSWIRE_TRY(reader_.read_string(v, message));
         return {};
       });
     }));
@@ -232,10 +232,7 @@ class result_decoder {
     if (*type != json_kind::string) {
       return skip_invalid(v, problem, {errc::wrong_type, reader_.offset_of(v), "expected a string", at});
     }
-    auto text = reader_.read_string(v);
-    if (!text) return text.error_info();
-    out = *text;
-    return {};
+    return reader_.read_string(v, out);
   }
 
   // A boolean or an integer, read through its validated text.
@@ -243,9 +240,9 @@ class result_decoder {
   result<void> read_scalar(json_value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
                            detail::problem_slot& problem, member_path at) {
     const std::size_t offset = reader_.offset_of(v);
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    auto value = ((*raw).*get)();
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    auto value = (raw.*get)();
     if (!value) {
       problem.note({value.code(), offset, value.error_info().detail, at});
     } else {
@@ -284,7 +281,7 @@ class result_decoder {
       switch (which) {
         case m_error_code: return read_text(mv, error_code, problem, at);
         case m_failed_message: return read_text(mv, out.message, problem, at);
-        case m_details: PSWIRE_TRY_ASSIGN(out.details, reader_.read_raw(mv)); return {};
+        case m_details: return reader_.read_raw(mv, out.details);
         default: {
           const std::size_t index_at = reader_.offset_of(mv);
           auto read = read_scalar(mv, out.operation_index, &raw_value::get_int64, problem, at);

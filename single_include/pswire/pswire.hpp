@@ -1293,6 +1293,18 @@ constexpr found kind_of_token(char c) noexcept {
   }
 }
 
+// Is the token exactly true, false or null? Compared as words, not by memcmp.
+PSWIRE_HOT bool is_literal(std::string_view token) noexcept {
+  const auto word = [](const char* p) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  static constexpr char literals[] = "truenullalse";  // true, null, (f)alse
+  if (token.size() == 4) return word(token.data()) == word(literals) || word(token.data()) == word(literals + 4);
+  return token.size() == 5 && token[0] == 'f' && word(token.data() + 1) == word(literals + 8);
+}
+
 // The first backslash in [p, end), or end: eight bytes at a time. Reads up
 // to 7 bytes past `end`, which the parsed buffer's padding makes safe.
 PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
@@ -1413,6 +1425,33 @@ struct member_table {
     }
     return N;
   }
+  // The same for a key that may be read 8 bytes past its end (a key in the
+  // reader's padded buffers): names compare a word at a time.
+  PSWIRE_HOT std::size_t find_padded_key(std::string_view key) const noexcept {
+    const std::uint32_t wanted = signature_of(key);
+    for (std::size_t i = 0; i < N; ++i) {
+      if (signatures[i] != wanted || wanted == 0) continue;
+      const char* name = padded_names[i].data();
+      bool same = true;
+      for (std::size_t at = 0; at < key.size() && same; at += 8) {
+        std::uint64_t a = 0, b = 0;
+        std::memcpy(&a, key.data() + at, 8);
+        std::memcpy(&b, name + at, 8);
+        std::uint64_t diff = a ^ b;
+        if (const std::size_t left = key.size() - at; left < 8) {
+          diff = std::endian::native == std::endian::little ? diff & ((std::uint64_t{1} << (8 * left)) - 1)
+                                                             : diff & ~(~std::uint64_t{0} >> (8 * left));
+        }
+        same = diff == 0;
+      }
+      if (same) return i;
+    }
+    return N;
+  }
+  static constexpr std::size_t max_name_bytes = 32;
+  // names[i] and zeros, so that a word past its end can be read.
+  std::array<std::array<char, max_name_bytes + 8>, N> padded_names{};
+
   static constexpr std::size_t first_of(std::uint32_t bits) noexcept {
     std::size_t i = 0;
     while (!(bits >> i & 1u)) ++i;
@@ -1427,6 +1466,9 @@ constexpr member_table<N> make_members(const std::string_view (&names)[N], std::
   for (std::size_t i = 0; i < N; ++i) {
     table.names[i] = names[i];
     table.signatures[i] = member_table<N>::signature_of(names[i]);
+    // A longer protocol name would not fit the padded copy: not a constant expression then.
+    if (names[i].size() > member_table<N>::max_name_bytes) table.padded_names.at(member_table<N>::max_name_bytes + 8);
+    for (std::size_t k = 0; k < names[i].size(); ++k) table.padded_names[i][k] = names[i][k];
   }
   for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
   return table;
@@ -1512,20 +1554,28 @@ class json_reader {
   // Offset of the value in the message.
   std::size_t offset_of(const json_value& v) const noexcept { return *v.token_; }
 
-  // A string, unescaped. Its wire bytes (between the quotes, escapes
-  // included) are bounded by limits.max_string_bytes.
-  PSWIRE_HOT result<std::string_view> read_string(const json_value& v) {
+  // ---- typed reads. Each writes the value it read into `out` and returns
+  // only success or the error: a value passed back inside a result was
+  // stored and reloaded in pieces, which stalled the decoders.
+
+  // A string, unescaped (into any Out assignable from a string_view). Its
+  // wire bytes (between the quotes, escapes included) are bounded by
+  // limits.max_string_bytes.
+  template <class Out>
+  PSWIRE_HOT result<void> read_string(const json_value& v, Out& out) {
     if (at(v) != '"') return fail_type(detail::expected::string);
     std::string_view content;
     bool escaped = false;
     PSWIRE_TRY(string_token(limits_, content, escaped));
     ++token_;
-    return escaped ? unescape(content) : in_input(content);
+    out = escaped ? unescape(content) : in_input(content);
+    return {};
   }
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  PSWIRE_HOT result<std::int64_t> read_int64(const json_value& v) {
+  template <class Out>
+  PSWIRE_HOT result<void> read_int64(const json_value& v, Out& out) {
     const char c = at(v);
     if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
     const std::string_view token = scalar_token();
@@ -1539,61 +1589,61 @@ class json_reader {
     const std::size_t digits = i - digits_begin;
     if (i == token.size() && digits != 0 && digits <= 18 && (token[digits_begin] != '0' || digits == 1)) {
       ++token_;
-      return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      out = negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      return {};
     }
     PSWIRE_TRY(check_number(token, limits_));
     auto exact = raw_value(token).get_int64();
     if (!exact) return fail_here(exact.code(), exact.error_info().detail);
     ++token_;
-    return *exact;
+    out = *exact;
+    return {};
   }
 
   // Is the value null? Reads it if so.
   PSWIRE_HOT result<bool> read_null(const json_value& v) {
     if (at(v) != 'n') return false;
-    if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
+    if (const std::string_view token = scalar_token(); token.size() != 4 || !detail::is_literal(token)) {
+      return fail_here(errc::invalid_json, "expected a value");
+    }
     ++token_;
     return true;
   }
 
   // An integer or null (nullopt).
-  PSWIRE_HOT result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
-    if (at(v) == 'n') {
-      PSWIRE_TRY(read_null(v));
-      return std::optional<std::int64_t>{};
-    }
-    auto i = read_int64(v);
-    if (!i) return i.error_info();
-    return std::optional<std::int64_t>{*i};
+  PSWIRE_HOT result<void> read_optional_int64(const json_value& v, std::optional<std::int64_t>& out) {
+    if (at(v) != 'n') return read_int64(v, out);
+    out.reset();
+    PSWIRE_TRY(read_null(v));
+    return {};
   }
 
-  // An object, or null (an absent raw_object).
-  PSWIRE_HOT result<raw_object> read_optional_raw_object(const json_value& v) {
-    if (at(v) == 'n') {
-      PSWIRE_TRY(read_null(v));
-      return raw_object{};
-    }
-    return read_raw_object(v);
-  }
-
-  // Any value, validated and returned as a view of the caller's input.
-  // An object or array reaches to the next token (whitespace after it
-  // included), as simdjson's raw_json() gives it: the committed vectors pin
-  // those bytes; a scalar ends with its last character.
-  result<raw_value> read_raw(const json_value& v) {
+  // Any value, validated, as a view of the caller's input. An object or
+  // array reaches to the next token (whitespace after it included), as
+  // simdjson's raw_json() gives it: the committed vectors pin those bytes; a
+  // scalar ends with its last character.
+  template <class Out>
+  result<void> read_raw(const json_value& v, Out& out) {
     const std::uint32_t begin = at_offset(v);
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    return raw_value(std::string_view(input_.data() + begin, end - begin));
+    out = Out(std::string_view(input_.data() + begin, end - begin));
+    return {};
   }
 
-  // An object, validated and returned as a view of the caller's input.
-  result<raw_object> read_raw_object(const json_value& v) {
+  // An object, validated, as a view of the caller's input.
+  PSWIRE_HOT result<void> read_raw_object(const json_value& v, raw_object& out) {
     if (at(v) != '{') return fail_type(detail::expected::object);
-    auto raw = read_raw(v);
-    if (!raw) return raw.error_info();
-    return raw_object(raw->text());
+    return read_raw(v, out);
+  }
+
+  // An object, or null (an absent raw_object).
+  PSWIRE_HOT result<void> read_optional_raw_object(const json_value& v, raw_object& out) {
+    if (at(v) != 'n') return read_raw_object(v, out);
+    out = raw_object{};
+    PSWIRE_TRY(read_null(v));
+    return {};
   }
 
   // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
@@ -1671,7 +1721,7 @@ class json_reader {
     const std::size_t object_at = offset_of(v);
     std::uint32_t seen = 0;
     auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
-      const std::size_t index = table.find(key);
+      const std::size_t index = table.find_padded_key(key);  // keys live in the padded buffer or strings_
       if (index == N) return on_unknown(key, value, key_at);
       const std::uint32_t bit = std::uint32_t{1} << index;
       if (seen & bit) return on_duplicate(index, value, key_at);
@@ -1740,7 +1790,9 @@ class json_reader {
       buffer = padded_.data();
     }
     buf_ = buffer;
-    if (strings_.size() < input_.size()) strings_.resize(input_.size());  // unescaped text is never longer
+    // Unescaped text is never longer than the message; 8 more bytes let a
+    // key in it be compared a word at a time (member_table::find_padded_key).
+    if (strings_.size() < input_.size() + 8) strings_.resize(input_.size() + 8);
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
     if (std::move(iterator).get(it) != simdjson::SUCCESS) {
@@ -1855,7 +1907,7 @@ class json_reader {
     const std::string_view token = scalar_token();
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
-    content = token.substr(1, token.size() - 2);
+    content = std::string_view(token.data() + 1, token.size() - 2);
     if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
     if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
       return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
@@ -1871,12 +1923,12 @@ class json_reader {
     ++token_;
     if (current() != ':') return fail_here(errc::invalid_json, "expected ':' after a member name");
     ++token_;
-    key = escaped ? *unescape(content) : content;
+    key = escaped ? unescape(content) : content;
     return {};
   }
   // Escaped string content into strings_, which is as large as the message
   // and only reset per message: a view stays valid while later strings are read.
-  result<std::string_view> unescape(std::string_view content) {
+  std::string_view unescape(std::string_view content) {
     struct appender {
       char* out;
       std::size_t size = 0;
@@ -1937,8 +1989,7 @@ class json_reader {
         case 't':
         case 'f':
         case 'n': {
-          const std::string_view token = scalar_token();
-          if (token != "true" && token != "false" && token != "null") return fail_not_a_value();
+          if (!detail::is_literal(scalar_token())) return fail_not_a_value();
           ++token_;
           break;
         }
@@ -2956,10 +3007,11 @@ constexpr std::string_view to_string(op_type op) noexcept {
 
 // Exact, case-sensitive names, as every SDK compares them.
 constexpr std::optional<op_type> parse_op_type(std::string_view name) noexcept {
-  if (name == "PUT") return op_type::put;
-  if (name == "PATCH") return op_type::patch;
-  if (name == "DELETE") return op_type::del;
-  return std::nullopt;
+  constexpr std::string_view names[] = {"PUT", "PATCH", "DELETE"};  // in op_type order
+  constexpr member_table<3> ops = make_members(names);
+  const std::size_t index = ops.find(name);
+  if (index == 3) return std::nullopt;
+  return static_cast<op_type>(index);
 }
 
 // PATCH data: for the raw view, absent / null / value per member is already
@@ -3095,7 +3147,7 @@ inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud
       case m_op: {
         const std::size_t at = reader.offset_of(v);
         std::string_view name;
-        PSWIRE_TRY_ASSIGN(name, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, name));
         const auto parsed = parse_op_type(name);
         if (!parsed) return reader.fail(errc::unknown_op, at, "op must be PUT, PATCH or DELETE");
         op = *parsed;
@@ -3103,21 +3155,21 @@ inline result<void> read_crud_entry(json_reader& reader, json_value& value, crud
       }
       case m_table:
         table_seen = true;
-        PSWIRE_TRY_ASSIGN(entry.table, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, entry.table));
         return {};
       case m_id:
         if (table_seen) entry.key_order = ps_crud_key_order::type_then_id;
-        PSWIRE_TRY_ASSIGN(entry.id, reader.read_string(v));
+        PSWIRE_TRY(reader.read_string(v, entry.id));
         return {};
-      case m_op_id: PSWIRE_TRY_ASSIGN(entry.op_id, reader.read_optional_int64(v)); return {};
-      case m_tx_id: PSWIRE_TRY_ASSIGN(entry.tx_id, reader.read_optional_int64(v)); return {};
-      case m_data: PSWIRE_TRY_ASSIGN(data, reader.read_optional_raw_object(v)); return {};
-      case m_old: PSWIRE_TRY_ASSIGN(entry.old, reader.read_optional_raw_object(v)); return {};
+      case m_op_id: PSWIRE_TRY(reader.read_optional_int64(v, entry.op_id)); return {};
+      case m_tx_id: PSWIRE_TRY(reader.read_optional_int64(v, entry.tx_id)); return {};
+      case m_data: PSWIRE_TRY(reader.read_optional_raw_object(v, data)); return {};
+      case m_old: PSWIRE_TRY(reader.read_optional_raw_object(v, entry.old)); return {};
       default: {  // m_metadata
         json_kind kind{};
         PSWIRE_TRY_ASSIGN(kind, reader.type_of(v));
         if (kind == json_kind::string) {
-          PSWIRE_TRY_ASSIGN(entry.metadata, reader.read_string(v));
+          PSWIRE_TRY(reader.read_string(v, entry.metadata));
           return {};
         }
         // Core 0.4.0/0.4.1 wrote a non-TEXT _metadata as a JSON number; every
@@ -3294,12 +3346,12 @@ class crud_decoder {
             if (reader_.type_of(v).value_or(json_kind::object) == json_kind::null) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(v), "the ps_crud id is never null");
             }
-            PSWIRE_TRY_ASSIGN(id, reader_.read_int64(v));
+            PSWIRE_TRY(reader_.read_int64(v, id));
             return {};
-          case m_row_tx_id: PSWIRE_TRY_ASSIGN(tx_id, reader_.read_optional_int64(v)); return {};
+          case m_row_tx_id: PSWIRE_TRY(reader_.read_optional_int64(v, tx_id)); return {};
           default:
             data_at = reader_.offset_of(v);
-            PSWIRE_TRY_ASSIGN(data, reader_.read_string(v));
+            PSWIRE_TRY(reader_.read_string(v, data));
             return {};
         }
       });
@@ -3420,7 +3472,7 @@ class batch_decoder {
     pending_transaction tx{std::nullopt, entries_.size(), 0};
     PSWIRE_TRY(reader_.read_object(value, transaction_members, [&](std::size_t which, json_value& v) -> result<void> {
       if (which == m_transaction_id) {
-        PSWIRE_TRY_ASSIGN(tx.transaction_id, reader_.read_optional_int64(v));
+        PSWIRE_TRY(reader_.read_optional_int64(v, tx.transaction_id));
         return {};
       }
       return reader_.for_each_element(v, [&](json_value& op, std::size_t) -> result<void> {
@@ -3703,9 +3755,9 @@ namespace wire {
 // write checkpoints and responses).
 inline result<std::int64_t> read_id_string(json_reader& reader, json_value& v, id_range range) {
   const std::size_t at = reader.offset_of(v);
-  auto text = reader.read_string(v);
-  if (!text) return text.error_info();
-  auto id = detail::parse_decimal_id(*text, range, reader.limits_in_use());
+  std::string_view text;
+  PSWIRE_TRY(reader.read_string(v, text));
+  auto id = detail::parse_decimal_id(text, range, reader.limits_in_use());
   if (!id) return reader.fail(id.code(), at, id.error_info().detail);
   return id;
 }
@@ -3719,9 +3771,9 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, json
   if (!type) return type.error_info();
   if (*type == json_kind::string) return read_id_string(reader, v, id_range::positive);
   if (*type != json_kind::number) return reader.fail(errc::wrong_type, at, "expected a string or an integer, found neither");
-  auto raw = reader.read_raw(v);
-  if (!raw) return raw.error_info();
-  auto n = raw->get_int64();  // integer-valued numbers (1.0, 1e2) included
+  raw_value raw;
+  PSWIRE_TRY(reader.read_raw(v, raw));
+  auto n = raw.get_int64();  // integer-valued numbers (1.0, 1e2) included
   if (n.code() == errc::wrong_type) return reader.fail(errc::wrong_type, at, "expected an integer");
   if (!n || *n > max_safe_json_integer || *n < -max_safe_json_integer) {
     return reader.fail(errc::number_out_of_range, at, "a JSON number id must be a safe integer (|n| <= 2^53-1)");
@@ -3891,7 +3943,7 @@ class checkpoint_decoder {
     static constexpr std::string_view names[] = {"client_id", "checkpoint_request_id"};
     static constexpr member_table<2> table = make_members(names, {0, 1});
     auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
-      if (i == 0) return assign(out.client_id, reader_.read_string(v));
+      if (i == 0) return reader_.read_string(v, out.client_id);
       return assign(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
     });
     if (!r) return r.error_info();
@@ -3919,7 +3971,7 @@ class checkpoint_decoder {
     static constexpr std::string_view names[] = {"user_id", "client_id"};
     static constexpr member_table<2> table = make_members(names, {0, 1});
     auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
-      return assign(i == 0 ? out.user_id : out.client_id, reader_.read_string(v));
+      return reader_.read_string(v, i == 0 ? out.user_id : out.client_id);
     });
     if (!r) return r.error_info();
     return out;
@@ -3947,13 +3999,13 @@ class checkpoint_decoder {
       out = {};
       return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
         switch (i) {
-          case 0: return assign(out.code, reader_.read_string(v));
-          case 2: return assign(out.status, reader_.read_int64(v));
-          case 8: return assign(out.details, reader_.read_raw(v));
+          case 0: return reader_.read_string(v, out.code);
+          case 2: return reader_.read_int64(v, out.status);
+          case 8: return reader_.read_raw(v, out.details);
           default: {
             std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
                                                        &out.origin, &out.trace_id, &out.stack};
-            return assign(*text[i], reader_.read_string(v));
+            return reader_.read_string(v, *text[i]);
           }
         }
       });
@@ -4010,16 +4062,16 @@ class checkpoint_decoder {
 
   result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    if (raw->kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    if (raw.kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
     std::int64_t value = 0;
-    if (raw->is_integer()) {
-      auto i = raw->get_int64();
+    if (raw.is_integer()) {
+      auto i = raw.get_int64();
       if (!i) return reader_.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
       value = *i;
     } else {
-      auto d = raw->get_double();
+      auto d = raw.get_double();
       // Range first: converting an out-of-range double to an integer is undefined.
       if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {
         return reader_.fail(errc::number_out_of_range, at, "a checksum must be an integral value in the 32-bit range");
@@ -4034,12 +4086,12 @@ class checkpoint_decoder {
 
   result<std::int32_t> read_priority(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    auto p = reader_.read_int64(v);
-    if (!p) return p.error_info();
-    if (*p < 0 || *p >= std::numeric_limits<std::int32_t>::max()) {
+    std::int64_t p = 0;
+    PSWIRE_TRY(reader_.read_int64(v, p));
+    if (p < 0 || p >= std::numeric_limits<std::int32_t>::max()) {
       return reader_.fail(errc::number_out_of_range, at, "bucket priority must be a non-negative int32");
     }
-    return static_cast<std::int32_t>(*p);
+    return static_cast<std::int32_t>(p);
   }
 
   result<void> read_buckets(json_value& v, std::vector<bucket_checksum>& out) {
@@ -4049,12 +4101,12 @@ class checkpoint_decoder {
       bucket_checksum b;
       auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
-          case 0: return assign(b.bucket, reader_.read_string(m));
+          case 0: return reader_.read_string(m, b.bucket);
           case 1: return assign(b.checksum, read_checksum(m));
           case 2: {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            return assign(b.count, reader_.read_int64(m));
+            return reader_.read_int64(m, b.count);
           }
           case 3: {
             auto null = reader_.read_null(m);
@@ -4062,12 +4114,12 @@ class checkpoint_decoder {
             return assign(b.priority, read_priority(m));
           }
           default: {
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->kind() != json_kind::array && !raw->is_null()) {
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.kind() != json_kind::array && !raw.is_null()) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(m), "subscriptions must be an array");
             }
-            if (!raw->is_null()) b.subscriptions = *raw;
+            if (!raw.is_null()) b.subscriptions = raw;
             return {};
           }
         }
@@ -4088,13 +4140,13 @@ class checkpoint_decoder {
           case 0: return assign(e.op_id, wire::read_id_string(reader_, m, id_range::any_int64));
           case 1: {
             const std::size_t op_at = reader_.offset_of(m);
-            auto s = reader_.read_string(m);
-            if (!s) return s.error_info();
-            if (*s == "PUT") e.op = oplog_op::put;
-            else if (*s == "REMOVE") e.op = oplog_op::remove;
-            else if (*s == "MOVE") e.op = oplog_op::move;
-            else if (*s == "CLEAR") e.op = oplog_op::clear;
-            else return reader_.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
+            std::string_view name;
+            PSWIRE_TRY(reader_.read_string(m, name));
+            static constexpr std::string_view op_names[] = {"PUT", "REMOVE", "MOVE", "CLEAR"};  // in oplog_op order
+            static constexpr member_table<4> ops = make_members(op_names);
+            const std::size_t op = ops.find(name);
+            if (op == 4) return reader_.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
+            e.op = static_cast<oplog_op>(op);
             return {};
           }
           case 2:
@@ -4103,15 +4155,15 @@ class checkpoint_decoder {
             auto null = reader_.read_null(m);
             if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
             std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
-            return assign(field, reader_.read_string(m));
+            return reader_.read_string(m, field);
           }
           case 5: {
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->kind() != json_kind::string && raw->kind() != json_kind::object && !raw->is_null()) {
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.kind() != json_kind::string && raw.kind() != json_kind::object && !raw.is_null()) {
               return reader_.fail(errc::wrong_type, reader_.offset_of(m), "oplog data is a string or an object");
             }
-            if (!raw->is_null()) e.data = *raw;
+            if (!raw.is_null()) e.data = raw;
             return {};
           }
           default: return assign(e.checksum, read_checksum(m));
@@ -4126,13 +4178,13 @@ class checkpoint_decoder {
   result<sync_line> read_line_body(std::string_view type, json_value& v) {
     const std::size_t at = reader_.offset_of(v);
     if (type == "token_expires_in") {
-      auto seconds = reader_.read_int64(v);
-      if (!seconds) return seconds.error_info();
+      std::int64_t seconds = 0;
+      PSWIRE_TRY(reader_.read_int64(v, seconds));
       // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
-      if (*seconds < std::numeric_limits<std::int32_t>::min() || *seconds > std::numeric_limits<std::int32_t>::max()) {
+      if (seconds < std::numeric_limits<std::int32_t>::min() || seconds > std::numeric_limits<std::int32_t>::max()) {
         return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
       }
-      return sync_line{token_expires_in_line{static_cast<std::int32_t>(*seconds)}};
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(seconds)}};
     }
     if (type == "checkpoint" || type == "checkpoint_diff") {
       const bool diff = type == "checkpoint_diff";
@@ -4152,17 +4204,14 @@ class checkpoint_decoder {
             return read_buckets(m, buckets_);
           case 3:
             if (diff) break;
-            return assign(streams, reader_.read_raw(m));
+            return reader_.read_raw(m, streams);
           case 4:
             if (!diff) break;
             return read_buckets(m, buckets_);
           default:
             if (!diff) break;
             return reader_.for_each_element(m, [&](json_value& name, std::size_t) -> result<void> {
-              auto s = reader_.read_string(name);
-              if (!s) return s.error_info();
-              removed_.push_back(*s);
-              return {};
+              return reader_.read_string(name, removed_.emplace_back());
             });
         }
         return reader_.skip(m);
@@ -4195,15 +4244,15 @@ class checkpoint_decoder {
       data_line line;
       auto r = reader_.read_object(v, table, [&](std::size_t i, json_value& m) -> result<void> {
         switch (i) {
-          case 0: return assign(line.bucket, reader_.read_string(m));
+          case 0: return reader_.read_string(m, line.bucket);
           case 1: return assign(line.after, wire::read_optional_id(reader_, m));
           case 2: return assign(line.next_after, wire::read_optional_id(reader_, m));
           case 3: {
             const std::size_t flag_at = reader_.offset_of(m);
-            auto raw = reader_.read_raw(m);
-            if (!raw) return raw.error_info();
-            if (raw->is_null()) return {};
-            auto flag = raw->get_bool();
+            raw_value raw;
+            PSWIRE_TRY(reader_.read_raw(m, raw));
+            if (raw.is_null()) return {};
+            auto flag = raw.get_bool();
             if (!flag) return reader_.fail(errc::wrong_type, flag_at, "has_more is a boolean");
             line.has_more = *flag;
             return {};
@@ -4214,9 +4263,9 @@ class checkpoint_decoder {
       if (!r) return r.error_info();
       return sync_line{line};
     }
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    return sync_line{unknown_line{type, *raw}};
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    return sync_line{unknown_line{type, raw}};
   }
 
   // Spans point into the decoder's vectors only once they stopped growing.
@@ -4660,7 +4709,7 @@ class result_decoder {
       json_value root = reader_.root_value();
       PSWIRE_TRY(root_object(root));
       return reader_.read_object(root, message_members, [&](std::size_t, json_value& v) -> result<void> {
-        PSWIRE_TRY_ASSIGN(message, reader_.read_string(v));
+        PSWIRE_TRY(reader_.read_string(v, message));
         return {};
       });
     }));
@@ -4706,10 +4755,7 @@ class result_decoder {
     if (*type != json_kind::string) {
       return skip_invalid(v, problem, {errc::wrong_type, reader_.offset_of(v), "expected a string", at});
     }
-    auto text = reader_.read_string(v);
-    if (!text) return text.error_info();
-    out = *text;
-    return {};
+    return reader_.read_string(v, out);
   }
 
   // A boolean or an integer, read through its validated text.
@@ -4717,9 +4763,9 @@ class result_decoder {
   result<void> read_scalar(json_value& v, std::optional<T>& out, result<T> (raw_value::*get)() const noexcept,
                            detail::problem_slot& problem, member_path at) {
     const std::size_t offset = reader_.offset_of(v);
-    auto raw = reader_.read_raw(v);
-    if (!raw) return raw.error_info();
-    auto value = ((*raw).*get)();
+    raw_value raw;
+    PSWIRE_TRY(reader_.read_raw(v, raw));
+    auto value = (raw.*get)();
     if (!value) {
       problem.note({value.code(), offset, value.error_info().detail, at});
     } else {
@@ -4758,7 +4804,7 @@ class result_decoder {
       switch (which) {
         case m_error_code: return read_text(mv, error_code, problem, at);
         case m_failed_message: return read_text(mv, out.message, problem, at);
-        case m_details: PSWIRE_TRY_ASSIGN(out.details, reader_.read_raw(mv)); return {};
+        case m_details: return reader_.read_raw(mv, out.details);
         default: {
           const std::size_t index_at = reader_.offset_of(mv);
           auto read = read_scalar(mv, out.operation_index, &raw_value::get_int64, problem, at);

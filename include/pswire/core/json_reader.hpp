@@ -149,6 +149,18 @@ constexpr found kind_of_token(char c) noexcept {
   }
 }
 
+// Is the token exactly true, false or null? Compared as words, not by memcmp.
+PSWIRE_HOT bool is_literal(std::string_view token) noexcept {
+  const auto word = [](const char* p) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  static constexpr char literals[] = "truenullalse";  // true, null, (f)alse
+  if (token.size() == 4) return word(token.data()) == word(literals) || word(token.data()) == word(literals + 4);
+  return token.size() == 5 && token[0] == 'f' && word(token.data() + 1) == word(literals + 8);
+}
+
 // The first backslash in [p, end), or end: eight bytes at a time. Reads up
 // to 7 bytes past `end`, which the parsed buffer's padding makes safe.
 PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
@@ -269,6 +281,33 @@ struct member_table {
     }
     return N;
   }
+  // The same for a key that may be read 8 bytes past its end (a key in the
+  // reader's padded buffers): names compare a word at a time.
+  PSWIRE_HOT std::size_t find_padded_key(std::string_view key) const noexcept {
+    const std::uint32_t wanted = signature_of(key);
+    for (std::size_t i = 0; i < N; ++i) {
+      if (signatures[i] != wanted || wanted == 0) continue;
+      const char* name = padded_names[i].data();
+      bool same = true;
+      for (std::size_t at = 0; at < key.size() && same; at += 8) {
+        std::uint64_t a = 0, b = 0;
+        std::memcpy(&a, key.data() + at, 8);
+        std::memcpy(&b, name + at, 8);
+        std::uint64_t diff = a ^ b;
+        if (const std::size_t left = key.size() - at; left < 8) {
+          diff = std::endian::native == std::endian::little ? diff & ((std::uint64_t{1} << (8 * left)) - 1)
+                                                             : diff & ~(~std::uint64_t{0} >> (8 * left));
+        }
+        same = diff == 0;
+      }
+      if (same) return i;
+    }
+    return N;
+  }
+  static constexpr std::size_t max_name_bytes = 32;
+  // names[i] and zeros, so that a word past its end can be read.
+  std::array<std::array<char, max_name_bytes + 8>, N> padded_names{};
+
   static constexpr std::size_t first_of(std::uint32_t bits) noexcept {
     std::size_t i = 0;
     while (!(bits >> i & 1u)) ++i;
@@ -283,6 +322,9 @@ constexpr member_table<N> make_members(const std::string_view (&names)[N], std::
   for (std::size_t i = 0; i < N; ++i) {
     table.names[i] = names[i];
     table.signatures[i] = member_table<N>::signature_of(names[i]);
+    // A longer protocol name would not fit the padded copy: not a constant expression then.
+    if (names[i].size() > member_table<N>::max_name_bytes) table.padded_names.at(member_table<N>::max_name_bytes + 8);
+    for (std::size_t k = 0; k < names[i].size(); ++k) table.padded_names[i][k] = names[i][k];
   }
   for (std::size_t r : required) table.required |= std::uint32_t{1} << r;
   return table;
@@ -368,20 +410,28 @@ class json_reader {
   // Offset of the value in the message.
   std::size_t offset_of(const json_value& v) const noexcept { return *v.token_; }
 
-  // A string, unescaped. Its wire bytes (between the quotes, escapes
-  // included) are bounded by limits.max_string_bytes.
-  PSWIRE_HOT result<std::string_view> read_string(const json_value& v) {
+  // ---- typed reads. Each writes the value it read into `out` and returns
+  // only success or the error: a value passed back inside a result was
+  // stored and reloaded in pieces, which stalled the decoders.
+
+  // A string, unescaped (into any Out assignable from a string_view). Its
+  // wire bytes (between the quotes, escapes included) are bounded by
+  // limits.max_string_bytes.
+  template <class Out>
+  PSWIRE_HOT result<void> read_string(const json_value& v, Out& out) {
     if (at(v) != '"') return fail_type(detail::expected::string);
     std::string_view content;
     bool escaped = false;
     PSWIRE_TRY(string_token(limits_, content, escaped));
     ++token_;
-    return escaped ? unescape(content) : in_input(content);
+    out = escaped ? unescape(content) : in_input(content);
+    return {};
   }
 
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
-  PSWIRE_HOT result<std::int64_t> read_int64(const json_value& v) {
+  template <class Out>
+  PSWIRE_HOT result<void> read_int64(const json_value& v, Out& out) {
     const char c = at(v);
     if (c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::integer);
     const std::string_view token = scalar_token();
@@ -395,61 +445,61 @@ class json_reader {
     const std::size_t digits = i - digits_begin;
     if (i == token.size() && digits != 0 && digits <= 18 && (token[digits_begin] != '0' || digits == 1)) {
       ++token_;
-      return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      out = negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      return {};
     }
     PSWIRE_TRY(check_number(token, limits_));
     auto exact = raw_value(token).get_int64();
     if (!exact) return fail_here(exact.code(), exact.error_info().detail);
     ++token_;
-    return *exact;
+    out = *exact;
+    return {};
   }
 
   // Is the value null? Reads it if so.
   PSWIRE_HOT result<bool> read_null(const json_value& v) {
     if (at(v) != 'n') return false;
-    if (scalar_token() != "null") return fail_here(errc::invalid_json, "expected a value");
+    if (const std::string_view token = scalar_token(); token.size() != 4 || !detail::is_literal(token)) {
+      return fail_here(errc::invalid_json, "expected a value");
+    }
     ++token_;
     return true;
   }
 
   // An integer or null (nullopt).
-  PSWIRE_HOT result<std::optional<std::int64_t>> read_optional_int64(const json_value& v) {
-    if (at(v) == 'n') {
-      PSWIRE_TRY(read_null(v));
-      return std::optional<std::int64_t>{};
-    }
-    auto i = read_int64(v);
-    if (!i) return i.error_info();
-    return std::optional<std::int64_t>{*i};
+  PSWIRE_HOT result<void> read_optional_int64(const json_value& v, std::optional<std::int64_t>& out) {
+    if (at(v) != 'n') return read_int64(v, out);
+    out.reset();
+    PSWIRE_TRY(read_null(v));
+    return {};
   }
 
-  // An object, or null (an absent raw_object).
-  PSWIRE_HOT result<raw_object> read_optional_raw_object(const json_value& v) {
-    if (at(v) == 'n') {
-      PSWIRE_TRY(read_null(v));
-      return raw_object{};
-    }
-    return read_raw_object(v);
-  }
-
-  // Any value, validated and returned as a view of the caller's input.
-  // An object or array reaches to the next token (whitespace after it
-  // included), as simdjson's raw_json() gives it: the committed vectors pin
-  // those bytes; a scalar ends with its last character.
-  result<raw_value> read_raw(const json_value& v) {
+  // Any value, validated, as a view of the caller's input. An object or
+  // array reaches to the next token (whitespace after it included), as
+  // simdjson's raw_json() gives it: the committed vectors pin those bytes; a
+  // scalar ends with its last character.
+  template <class Out>
+  result<void> read_raw(const json_value& v, Out& out) {
     const std::uint32_t begin = at_offset(v);
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    return raw_value(std::string_view(input_.data() + begin, end - begin));
+    out = Out(std::string_view(input_.data() + begin, end - begin));
+    return {};
   }
 
-  // An object, validated and returned as a view of the caller's input.
-  result<raw_object> read_raw_object(const json_value& v) {
+  // An object, validated, as a view of the caller's input.
+  PSWIRE_HOT result<void> read_raw_object(const json_value& v, raw_object& out) {
     if (at(v) != '{') return fail_type(detail::expected::object);
-    auto raw = read_raw(v);
-    if (!raw) return raw.error_info();
-    return raw_object(raw->text());
+    return read_raw(v, out);
+  }
+
+  // An object, or null (an absent raw_object).
+  PSWIRE_HOT result<void> read_optional_raw_object(const json_value& v, raw_object& out) {
+    if (at(v) != 'n') return read_raw_object(v, out);
+    out = raw_object{};
+    PSWIRE_TRY(read_null(v));
+    return {};
   }
 
   // A value nobody reads (an unknown member): accepted, but it must be valid JSON.
@@ -527,7 +577,7 @@ class json_reader {
     const std::size_t object_at = offset_of(v);
     std::uint32_t seen = 0;
     auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
-      const std::size_t index = table.find(key);
+      const std::size_t index = table.find_padded_key(key);  // keys live in the padded buffer or strings_
       if (index == N) return on_unknown(key, value, key_at);
       const std::uint32_t bit = std::uint32_t{1} << index;
       if (seen & bit) return on_duplicate(index, value, key_at);
@@ -596,7 +646,9 @@ class json_reader {
       buffer = padded_.data();
     }
     buf_ = buffer;
-    if (strings_.size() < input_.size()) strings_.resize(input_.size());  // unescaped text is never longer
+    // Unescaped text is never longer than the message; 8 more bytes let a
+    // key in it be compared a word at a time (member_table::find_padded_key).
+    if (strings_.size() < input_.size() + 8) strings_.resize(input_.size() + 8);
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
     if (std::move(iterator).get(it) != simdjson::SUCCESS) {
@@ -711,7 +763,7 @@ class json_reader {
     const std::string_view token = scalar_token();
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
-    content = token.substr(1, token.size() - 2);
+    content = std::string_view(token.data() + 1, token.size() - 2);
     if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
     if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
       return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
@@ -727,12 +779,12 @@ class json_reader {
     ++token_;
     if (current() != ':') return fail_here(errc::invalid_json, "expected ':' after a member name");
     ++token_;
-    key = escaped ? *unescape(content) : content;
+    key = escaped ? unescape(content) : content;
     return {};
   }
   // Escaped string content into strings_, which is as large as the message
   // and only reset per message: a view stays valid while later strings are read.
-  result<std::string_view> unescape(std::string_view content) {
+  std::string_view unescape(std::string_view content) {
     struct appender {
       char* out;
       std::size_t size = 0;
@@ -793,8 +845,7 @@ class json_reader {
         case 't':
         case 'f':
         case 'n': {
-          const std::string_view token = scalar_token();
-          if (token != "true" && token != "false" && token != "null") return fail_not_a_value();
+          if (!detail::is_literal(scalar_token())) return fail_not_a_value();
           ++token_;
           break;
         }
