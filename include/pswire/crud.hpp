@@ -35,11 +35,14 @@ constexpr std::string_view to_string(op_type op) noexcept {
   return "";
 }
 
+namespace detail {
+inline constexpr std::string_view op_type_names[] = {"PUT", "PATCH", "DELETE"};  // in op_type order
+inline constexpr member_table<3> op_types = make_members(op_type_names);
+}  // namespace detail
+
 // Exact, case-sensitive names, as every SDK compares them.
 constexpr std::optional<op_type> parse_op_type(std::string_view name) noexcept {
-  constexpr std::string_view names[] = {"PUT", "PATCH", "DELETE"};  // in op_type order
-  constexpr member_table<3> ops = make_members(names);
-  const std::size_t index = ops.find(name);
+  const std::size_t index = detail::op_types.find(name);
   if (index == 3) return std::nullopt;
   return static_cast<op_type>(index);
 }
