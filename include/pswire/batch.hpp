@@ -38,6 +38,7 @@ class batch_decoder {
   // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
   // this decoder and view the input: both must outlive the result.
   result<crud_transaction> decode_transaction(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    reserve_entries(json.text.size());
     PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
       reset();
       json_value root = reader_.root_value();
@@ -51,6 +52,7 @@ class batch_decoder {
 
   // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
   result<transaction_batch> decode_batch(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    reserve_entries(json.text.size());
     PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
       reset();
       json_value root = reader_.root_value();
@@ -88,6 +90,14 @@ class batch_decoder {
     entries_.clear();
     pending_.clear();
     transactions_.clear();
+  }
+
+  // Room for as many entries as the message could hold, so that the vector
+  // never grows (and copies) while decoding. Reserved, not touched: only the
+  // entries decoded become resident memory (docs/limits.md).
+  void reserve_entries(std::size_t message_bytes) {
+    constexpr std::size_t shortest_entry = std::string_view(R"({"op":"PUT","table":"","id":""},)").size();
+    if (message_bytes <= reader_.limits_in_use().max_message_bytes) entries_.reserve(message_bytes / shortest_entry + 1);
   }
 
   result<void> read_transaction(json_value& value) {

@@ -1174,6 +1174,7 @@ inline result<raw_array> raw_value::get_array() const noexcept {
 
 #include <bit>
 #include <initializer_list>
+#include <memory>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1807,7 +1808,12 @@ class json_reader {
     buf_ = buffer;
     // Unescaped text is never longer than the message; 8 more bytes let a
     // key in it be compared a word at a time (member_table::find_padded_key).
-    if (strings_.size() < input_.size() + 8) strings_.resize(input_.size() + 8);
+    // Left uninitialized: only what unescape() writes is read, so a message
+    // without escapes never touches (commits) these pages.
+    if (strings_capacity_ < input_.size() + 8) {
+      strings_capacity_ = input_.size() + 8;
+      strings_.reset(new char[strings_capacity_]);  // NOLINT(cppcoreguidelines-owning-memory): default-initialized on purpose
+    }
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
     if (std::move(iterator).get(it) != simdjson::SUCCESS) {
@@ -1948,7 +1954,7 @@ class json_reader {
       char* out;
       std::size_t size = 0;
       void push_back(char c) noexcept { out[size++] = c; }
-    } a{strings_.data() + strings_used_};
+    } a{strings_.get() + strings_used_};
     raw_string(content).unescape_to(a);
     const std::string_view s(a.out, a.size);
     strings_used_ += a.size;
@@ -2069,7 +2075,8 @@ class json_reader {
   limits limits_;
   ondemand::parser parser_;
   std::string padded_;
-  std::string strings_;
+  std::unique_ptr<char[]> strings_;  // NOLINT(cppcoreguidelines-avoid-c-arrays): an uninitialized buffer
+  std::size_t strings_capacity_ = 0;
   std::size_t strings_used_ = 0;
   std::string_view input_;
   const char* buf_ = nullptr;
@@ -3434,6 +3441,7 @@ class batch_decoder {
   // One CrudTransaction (the PoC's POST /api/data body). Its entries live in
   // this decoder and view the input: both must outlive the result.
   result<crud_transaction> decode_transaction(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    reserve_entries(json.text.size());
     PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
       reset();
       json_value root = reader_.root_value();
@@ -3447,6 +3455,7 @@ class batch_decoder {
 
   // A TransactionBatch (the reference POST /api/data body), with the same lifetimes.
   result<transaction_batch> decode_batch(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    reserve_entries(json.text.size());
     PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
       reset();
       json_value root = reader_.root_value();
@@ -3484,6 +3493,14 @@ class batch_decoder {
     entries_.clear();
     pending_.clear();
     transactions_.clear();
+  }
+
+  // Room for as many entries as the message could hold, so that the vector
+  // never grows (and copies) while decoding. Reserved, not touched: only the
+  // entries decoded become resident memory (docs/limits.md).
+  void reserve_entries(std::size_t message_bytes) {
+    constexpr std::size_t shortest_entry = std::string_view(R"({"op":"PUT","table":"","id":""},)").size();
+    if (message_bytes <= reader_.limits_in_use().max_message_bytes) entries_.reserve(message_bytes / shortest_entry + 1);
   }
 
   result<void> read_transaction(json_value& value) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -663,7 +664,12 @@ class json_reader {
     buf_ = buffer;
     // Unescaped text is never longer than the message; 8 more bytes let a
     // key in it be compared a word at a time (member_table::find_padded_key).
-    if (strings_.size() < input_.size() + 8) strings_.resize(input_.size() + 8);
+    // Left uninitialized: only what unescape() writes is read, so a message
+    // without escapes never touches (commits) these pages.
+    if (strings_capacity_ < input_.size() + 8) {
+      strings_capacity_ = input_.size() + 8;
+      strings_.reset(new char[strings_capacity_]);  // NOLINT(cppcoreguidelines-owning-memory): default-initialized on purpose
+    }
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
     if (std::move(iterator).get(it) != simdjson::SUCCESS) {
@@ -804,7 +810,7 @@ class json_reader {
       char* out;
       std::size_t size = 0;
       void push_back(char c) noexcept { out[size++] = c; }
-    } a{strings_.data() + strings_used_};
+    } a{strings_.get() + strings_used_};
     raw_string(content).unescape_to(a);
     const std::string_view s(a.out, a.size);
     strings_used_ += a.size;
@@ -925,7 +931,8 @@ class json_reader {
   limits limits_;
   ondemand::parser parser_;
   std::string padded_;
-  std::string strings_;
+  std::unique_ptr<char[]> strings_;  // NOLINT(cppcoreguidelines-avoid-c-arrays): an uninitialized buffer
+  std::size_t strings_capacity_ = 0;
   std::size_t strings_used_ = 0;
   std::string_view input_;
   const char* buf_ = nullptr;
