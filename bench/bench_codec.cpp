@@ -530,6 +530,25 @@ void bm_convert_rows(benchmark::State& state) {
   });
 }
 
+// The same rows handed over at once: add_rows() runs stage 1 per block of rows.
+void bm_convert_rows_at_once(benchmark::State& state) {
+  std::string out;
+  pswire::crud_decoder decoder;
+  pswire::json_writer first{pswire::string_sink(out)};
+  pswire::upload_batch_builder builder(first, decoder);
+  std::vector<pswire::ps_crud_row> rows;
+  for (const crud_row& row : data().rows_1000) rows.push_back({row.id, row.tx_id, row.data});
+  run(state, 1, [&] {
+    out.clear();
+    pswire::json_writer w{pswire::string_sink(out)};
+    builder.reset(w);
+    std::size_t added = 0;
+    if (!builder.add_rows(rows, added) || !builder.finish()) die("the rows did not convert");
+    benchmark::DoNotOptimize(out.data());
+    return out.size();
+  });
+}
+
 // The same with a builder that owns its decoder (a new simdjson parser per batch).
 void bm_convert_rows_own_decoder(benchmark::State& state) {
   std::string out;
@@ -636,6 +655,7 @@ void register_all() {
   }
   benchmark::RegisterBenchmark("convert/rows_1000_to_batch/pswire", bm_convert_rows);
   benchmark::RegisterBenchmark("convert/rows_1000_to_batch/pswire_own_decoder", bm_convert_rows_own_decoder);
+  benchmark::RegisterBenchmark("convert/rows_1000_to_batch/pswire_add_rows", bm_convert_rows_at_once);
   for (const hostile_case& c : hostile_cases) {
     benchmark::RegisterBenchmark((std::string("linear/") + c.name + "/pswire").c_str(), bm_hostile, std::cref(c))
         ->RangeMultiplier(4)

@@ -79,7 +79,7 @@ def table(label, context, runs):
     out.append("1000 ps_crud rows → one upload batch, MB/s of output (target ≥1000 MB/s):\n")
     out.append("| builder | MB/s | target | allocs/batch |")
     out.append("|---|---:|---|---:|")
-    for lib in ["pswire", "pswire_own_decoder"]:
+    for lib in ["pswire", "pswire_own_decoder", "pswire_add_rows"]:
         r = runs.get(f"convert/rows_1000_to_batch/{lib}")
         if r:
             v = r["bytes_per_second"]

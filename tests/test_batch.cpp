@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 using namespace pswire;
@@ -262,4 +265,107 @@ TEST_CASE("client path: a writer that fails keeps failing, and finish() says so"
         errc::buffer_too_small);
   CHECK(builder.add_row(2, 2, R"({"op":"DELETE","id":"b","type":"t"})").code() == errc::buffer_too_small);
   CHECK(builder.finish().code() == errc::buffer_too_small);
+}
+
+namespace {
+// What add_row() one row after another makes of `rows`: the output, how many
+// went in, and the error that stopped it.
+struct rows_outcome {
+  std::string out;
+  std::size_t added = 0;
+  errc code = errc::ok;
+  std::size_t offset = 0;
+  bool operator==(const rows_outcome&) const = default;
+};
+rows_outcome one_by_one(std::span<const ps_crud_row> rows, const limits& lim) {
+  rows_outcome r;
+  json_writer w{string_sink(r.out)};
+  crud_decoder decoder(lim);
+  upload_batch_builder builder(w, decoder);
+  for (const ps_crud_row& row : rows) {
+    const auto added = builder.add_row(row.id, row.tx_id, row.data);
+    if (!added) {
+      r.code = added.code();
+      r.offset = added.error_info().offset;
+      break;
+    }
+    ++r.added;
+  }
+  if (r.added != 0) (void)builder.finish();
+  return r;
+}
+rows_outcome at_once(std::span<const ps_crud_row> rows, const limits& lim) {
+  rows_outcome r;
+  json_writer w{string_sink(r.out)};
+  crud_decoder decoder(lim);
+  upload_batch_builder builder(w, decoder);
+  const auto added = builder.add_rows(rows, r.added);
+  if (!added) {
+    r.code = added.code();
+    r.offset = added.error_info().offset;
+  }
+  if (r.added != 0) (void)builder.finish();
+  return r;
+}
+}  // namespace
+
+TEST_CASE("client path: add_rows() writes what add_row() one by one writes, for every captured core row") {
+  std::vector<std::string> data;
+  std::vector<ps_crud_row> rows;
+  simdjson::dom::parser parser;
+  for (const char* file : {"core_ps_crud_rows.jsonl", "core_ps_crud_matrix.jsonl"}) {
+    for (const auto& v : test_support::load_vectors(file)) {
+      simdjson::dom::object row;
+      REQUIRE(parser.parse(v.input).get(row) == simdjson::SUCCESS);
+      std::string_view text;
+      REQUIRE(row["data"].get(text) == simdjson::SUCCESS);
+      data.emplace_back(text);
+      std::int64_t tx = 0;
+      rows.push_back({int64_t(row["id"]), row["tx_id"].get(tx) == simdjson::SUCCESS ? std::optional<std::int64_t>(tx) : std::nullopt, {}});
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].data = data[i];
+  REQUIRE(rows.size() > 900);
+  limits many;
+  many.max_batch_transactions = 100000;
+  const rows_outcome expected = one_by_one(rows, many);
+  CHECK(expected.added == rows.size());
+  CHECK(at_once(rows, many) == expected);
+  // The default limits stop at transaction 51: the same row, the same error.
+  const rows_outcome stopped = one_by_one(rows, limits{});
+  CHECK(stopped.code == errc::batch_too_large);
+  CHECK(at_once(rows, limits{}) == stopped);
+}
+
+TEST_CASE("client path: add_rows() judges each row on its own bytes, whatever its neighbours hold") {
+  // Rows that are only valid JSON together, rows that break stage 1 for the
+  // whole block, bad rows between good ones: each must fail or pass exactly
+  // as add_row() says, at the same row.
+  const std::string good = R"({"op":"PUT","type":"t","id":"a","data":{"v":1}})";
+  const std::vector<std::string> bad = {
+      R"({"op":"PUT","type":"t","id":"a","data":)",  // completed by the next row?
+      R"({}})",
+      R"({"op":"PUT","type":"t","id":"a\")",        // an unclosed string
+      R"(","data":{}})",
+      "{\"op\":\"PUT\",\"type\":\"t\",\"id\":\"\xC3\"}",  // invalid UTF-8
+      R"({"op":"PUT","type":"t","id":"a"} {"op":"PUT","type":"t","id":"b"})",  // two values in one row
+      R"(  )",
+      R"({"op":"PUT","type":"t","id":"a","data":{"v":[1,}})",
+      R"({"op":"PUTX","type":"t","id":"a"})",
+      std::string(70000, ' ') + good,  // larger than a block
+  };
+  for (std::size_t at = 0; at < bad.size(); ++at) {
+    for (std::size_t position : {std::size_t{0}, std::size_t{3}}) {
+      std::vector<std::string> texts(6, good);
+      texts[position] = bad[at];
+      if (at == 0) texts[position + 1] = bad[1];
+      if (at == 2) texts[position + 1] = bad[3];
+      std::vector<ps_crud_row> rows;
+      for (std::size_t i = 0; i < texts.size(); ++i) rows.push_back({std::int64_t(i + 1), 1, texts[i]});
+      CAPTURE(at);
+      CAPTURE(position);
+      const rows_outcome expected = one_by_one(rows, limits{});
+      CHECK(at_once(rows, limits{}) == expected);
+    }
+  }
 }

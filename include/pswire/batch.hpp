@@ -205,6 +205,15 @@ class upload_batch_builder {
     return add(*entry);
   }
 
+  // Adds rows in id order, as add_row() one after another would (same
+  // grouping, same errors, the first error stops): `added` tells how many
+  // went in. Faster for many rows: they are decoded in blocks
+  // (crud_decoder::decode_ps_crud_rows).
+  result<void> add_rows(std::span<const ps_crud_row> rows, std::size_t& added) {
+    return decoder_.decode_ps_crud_rows(
+        rows, [&](std::size_t, const crud_entry<raw_object>& entry) { return add(entry); }, added);
+  }
+
   // Adds a decoded entry; its op_id and tx_id decide the grouping.
   result<void> add(const crud_entry<raw_object>& entry) {
     if (finished_) return make_error(errc::batch_too_large, writer_->sink().size(), "batch is finished: reset() to start another");

@@ -657,10 +657,23 @@ class json_reader {
     if (detail::skip_whitespace(input_, 0) == input_.size()) return make_error(errc::empty_input, 0, "no JSON value");
     const char* buffer = input_.data();
     if (input.capacity < input_.size() + simdjson::SIMDJSON_PADDING) {
-      if (padded_.size() < input_.size() + simdjson::SIMDJSON_PADDING) padded_.resize(input_.size() + simdjson::SIMDJSON_PADDING);
-      std::memcpy(padded_.data(), input_.data(), input_.size());
+      std::memcpy(padded_buffer(input_.size()), input_.data(), input_.size());
       buffer = padded_.data();
     }
+    if (stage1(buffer)) return {};
+    // UTF-8, a raw control character or an unclosed string: find it exactly.
+    if (error e = syntax_error()) return e;
+    return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
+  }
+
+  // The reader's own padded buffer, with room for `size` bytes.
+  char* padded_buffer(std::size_t size) {
+    if (padded_.size() < size + simdjson::SIMDJSON_PADDING) padded_.resize(size + simdjson::SIMDJSON_PADDING);
+    return padded_.data();
+  }
+
+  // Stage 1 over input_ (held at `buffer`, padded); true if it found the structure.
+  bool stage1(const char* buffer) {
     buf_ = buffer;
     // Unescaped text is never longer than the message; 8 more bytes let a
     // key in it be compared a word at a time (member_table::find_padded_key).
@@ -672,16 +685,41 @@ class json_reader {
     }
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
-    if (std::move(iterator).get(it) != simdjson::SUCCESS) {
-      // UTF-8, a raw control character or an unclosed string: find it exactly.
-      if (error e = syntax_error()) return e;
-      return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
-    }
+    if (std::move(iterator).get(it) != simdjson::SUCCESS) return false;
     token_ = first_token_ = it.position();
     indexed_ = true;
-    return {};
+    return true;
   }
 
+ public:
+  // ---- block mode: several small messages, one stage 1 (ps_crud rows to a
+  // batch pay simdjson's fixed cost once per block, not once per row).
+  // Fill block_buffer(n) with the messages separated by whitespace, call
+  // start_block(n), then decode each with decode_in_block. A message is only
+  // accepted when it decodes on its own bytes exactly; anything else (also a
+  // block stage 1 refuses) returns false, and the caller decodes that
+  // message, and the ones after it, with run(), which is authoritative.
+  char* block_buffer(std::size_t size) { return padded_buffer(size); }
+  bool start_block(std::size_t size) {
+    input_ = std::string_view(padded_.data(), size);
+    indexed_ = false;
+    strings_used_ = 0;
+    return size <= 0xFFFFFFF0u && stage1(padded_.data());
+  }
+  // Decodes the message at [begin, end) of the block with `body` (fast pass).
+  template <class Body>
+  bool decode_in_block(std::size_t begin, std::size_t end, Body&& body) {
+    diagnostic_ = false;
+    depth_ = 0;
+    path_depth_ = 0;
+    if (end - begin > limits_.max_message_bytes || *token_ < begin || *token_ >= end) return false;
+    if (!body()) return false;
+    // Its last token ends inside it, and the next starts after it: nothing
+    // was borrowed from a neighbour, nothing of it left over.
+    return end_of_previous_token() <= end && *token_ >= end;
+  }
+
+ private:
   // After the root value: only the end of the index may follow.
   result<void> finish() {
     if (*token_ < input_.size()) return fail_here(errc::trailing_content, "content after the message");
