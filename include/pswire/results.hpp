@@ -605,6 +605,7 @@ class batch_response_builder {
     const auto* fatal = std::get_if<fatal_error>(&r);
     const bool skipped = fatal != nullptr && !*fatal->requires_client_handling && policy_ == on_fatal_policy::skip;
     accepting_ = std::holds_alternative<success_result>(r) || skipped;
+    writer_.flush();
     return {};
   }
 
