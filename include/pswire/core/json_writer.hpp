@@ -118,7 +118,7 @@ inline std::size_t format_double(double value, char* out) noexcept {
 template <std::size_t N>
 class json_key {
  public:
-  consteval json_key(const char (&name)[N]) {  // NOLINT: implicit, so that a literal reads as a key
+  consteval explicit json_key(const char (&name)[N]) {
     text_[0] = '"';
     for (std::size_t i = 0; i + 1 < N; ++i) {
       const auto c = static_cast<unsigned char>(name[i]);
@@ -140,10 +140,14 @@ class json_key {
 template <class Sink>
 class basic_json_writer {
  public:
-  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)), start_(sink_.size()) {}
-  // A copy would hand the held-back bytes to the sink twice.
+  // stage_ is left uninitialized (see there).
+  explicit basic_json_writer(Sink sink) noexcept  // NOLINT(cppcoreguidelines-pro-type-member-init)
+      : sink_(std::move(sink)), start_(sink_.size()) {}
+  // A copy would hand the held-back bytes to the sink twice; a move is not needed.
   basic_json_writer(const basic_json_writer&) = delete;
   basic_json_writer& operator=(const basic_json_writer&) = delete;
+  basic_json_writer(basic_json_writer&&) = delete;
+  basic_json_writer& operator=(basic_json_writer&&) = delete;
   ~basic_json_writer() { flush(); }
 
   void begin_object() { open('{'); }
@@ -371,7 +375,7 @@ class basic_json_writer {
     return true;
   }
   static bool plain_ascii8(std::string_view text, std::size_t pos) noexcept {
-    std::uint64_t word;
+    std::uint64_t word = 0;
     std::memcpy(&word, text.data() + pos, sizeof word);
     return (word & 0x8080808080808080u) == 0 && detail::plain_string_bytes8(text, pos);
   }
@@ -424,6 +428,7 @@ class basic_json_writer {
   union {
     error error_;  // the first error, built only when there is one
   };
+  // Only the staged_ bytes are ever read: zeroing it all would cost more than writing a small message.
   char stage_[stage_capacity];
 };
 
