@@ -125,3 +125,96 @@ TEST_CASE("finish() after the caller cleared the sink counts what it holds, neve
   REQUIRE(written);
   CHECK(*written == 1);
 }
+
+TEST_CASE("compile-time keys write the same bytes as run-time keys") {
+  auto both = [](auto&& key_of) {
+    return encode([&](json_writer& w) {
+      w.begin_object();
+      key_of(w, 0);
+      w.int_value(1);
+      key_of(w, 1);
+      w.begin_array();
+      w.begin_object();
+      key_of(w, 2);
+      w.string_value("x");
+      w.end_object();
+      w.end_array();
+      w.end_object();
+    });
+  };
+  const std::string at_run_time = both([](json_writer& w, int i) {
+    const std::string_view names[] = {"a", "checkpoint_request_id", ""};
+    w.key(names[i]);
+  });
+  const std::string at_compile_time = both([](json_writer& w, int i) {
+    if (i == 0) w.key(json_key("a"));
+    if (i == 1) w.key(json_key("checkpoint_request_id"));
+    if (i == 2) w.key(json_key(""));
+  });
+  CHECK(at_run_time == R"({"a":1,"checkpoint_request_id":[{"":"x"}]})");
+  CHECK(at_compile_time == at_run_time);
+}
+
+TEST_CASE("a string sink holds every top-level value once it is complete") {
+  std::string out;
+  json_writer w{string_sink(out)};
+  w.begin_array();
+  w.int_value(1);
+  w.end_array();
+  CHECK(out == "[1]");
+  out += '\n';  // framing between top-level values
+  w.string_value("two");
+  CHECK(out == "[1]\n\"two\"");
+  w.begin_object();
+  w.key("k");
+  w.flush();  // what a builder does before it returns mid-value
+  CHECK(out == "[1]\n\"two\"{\"k\":");
+  w.null_value();
+  w.end_object();
+  CHECK(out == "[1]\n\"two\"{\"k\":null}");
+  REQUIRE(w.finish());
+}
+
+TEST_CASE("values larger than the stage, and many tokens, come out whole and in order") {
+  std::string big(5000, 'a');
+  for (std::size_t i = 0; i < big.size(); i += 97) big[i] = '\n';  // escapes all along
+  std::string escaped = "\"";
+  for (char c : big) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+  escaped += '"';
+  std::string expected = "[";
+  for (int i = 0; i < 300; ++i) expected += std::to_string(i) + ",\"id-" + std::to_string(i) + "\",";
+  expected += escaped + "," + R"({"x" : [1, 2]})" + "]";
+
+  auto raw = raw_object::parse(R"({"x" : [1, 2]})");
+  const std::string out = encode([&](json_writer& w) {
+    w.begin_array();
+    for (int i = 0; i < 300; ++i) {
+      w.int_value(i);
+      w.string_value("id-" + std::to_string(i));
+    }
+    w.string_value(big);
+    w.raw_value(*raw);
+    w.end_array();
+  });
+  CHECK(out == expected);
+
+  std::string reused = "kept:";
+  json_writer w{string_sink(reused)};
+  w.string_value(big);
+  auto written = w.finish();
+  REQUIRE(written);
+  CHECK(*written == escaped.size());
+  CHECK(reused == "kept:" + escaped);
+}
+
+TEST_CASE("a fixed buffer is checked token by token") {
+  char buffer[8];
+  span_json_writer w{span_sink(buffer, sizeof buffer)};
+  w.begin_array();
+  w.int_value(1234);
+  CHECK(w.status().code == errc::ok);
+  w.int_value(5678);
+  CHECK(w.status().code == errc::buffer_too_small);
+  CHECK(w.status().offset == 5);  // "[1234" fitted
+  CHECK(w.sink().view() == "[1234");
+}

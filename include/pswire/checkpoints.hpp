@@ -613,18 +613,18 @@ void write_id(basic_json_writer<Sink>& w, std::int64_t id) {
   auto* const end = std::to_chars(buf, buf + sizeof buf, id).ptr;
   w.string_value(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
-template <class Sink>
-void write_data_envelope_id(basic_json_writer<Sink>& w, std::string_view name, std::int64_t id) {
+template <class Sink, std::size_t N>
+void write_data_envelope_id(basic_json_writer<Sink>& w, const json_key<N>& name, std::int64_t id) {
   w.begin_object();
-  w.key("data");
+  w.key(json_key("data"));
   w.begin_object();
   w.key(name);
   write_id(w, id);
   w.end_object();
   w.end_object();
 }
-template <class Sink>
-void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
+template <class Sink, std::size_t N>
+void write_optional_string(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<borrowed_text>& v) {
   if (v) {
     w.key(key);
     w.string_value(*v);
@@ -635,23 +635,23 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
   w.begin_array();
   for (const bucket_checksum& b : buckets) {
     w.begin_object();
-    w.key("bucket");
+    w.key(json_key("bucket"));
     w.string_value(b.bucket);
-    w.key("checksum");  // the service sends bucket checksums as signed int32 sums
+    w.key(json_key("checksum"));  // the service sends bucket checksums as signed int32 sums
     w.int_value(static_cast<std::int32_t>(b.checksum));
     if (b.count) {
-      w.key("count");
+      w.key(json_key("count"));
       w.int_value(*b.count);
     }
     // Written as read: filling in the default would make the canonical form
     // need more than its input (a member per bucket), and leaving out a 3
     // that was sent would change the service's bytes.
     if (b.priority) {
-      w.key("priority");
+      w.key(json_key("priority"));
       w.int_value(*b.priority);
     }
     if (!b.subscriptions.empty()) {
-      w.key("subscriptions");
+      w.key(json_key("subscriptions"));
       w.raw_value(b.subscriptions);
     }
     w.end_object();
@@ -664,59 +664,59 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
 template <class Sink>
 void write_checkpoint_request(basic_json_writer<Sink>& w, const checkpoint_request& r) {
   w.begin_object();
-  w.key("client_id");
+  w.key(json_key("client_id"));
   w.string_value(r.client_id);
-  w.key("checkpoint_request_id");
+  w.key(json_key("checkpoint_request_id"));
   detail::write_id(w, r.checkpoint_request_id);
   w.end_object();
 }
 template <class Sink>
 void write_checkpoint_request_response(basic_json_writer<Sink>& w, const checkpoint_request_response& r) {
-  detail::write_data_envelope_id(w, "checkpoint_request_id", r.checkpoint_request_id);
+  detail::write_data_envelope_id(w, json_key("checkpoint_request_id"), r.checkpoint_request_id);
 }
 template <class Sink>
 void write_write_checkpoint_response(basic_json_writer<Sink>& w, const write_checkpoint_response& r) {
-  detail::write_data_envelope_id(w, "write_checkpoint", r.write_checkpoint);
+  detail::write_data_envelope_id(w, json_key("write_checkpoint"), r.write_checkpoint);
 }
 template <class Sink>
 void write_custom_checkpoint_request(basic_json_writer<Sink>& w, const custom_checkpoint_request& r) {
   w.begin_object();
-  w.key("user_id");
+  w.key(json_key("user_id"));
   w.string_value(r.user_id);
-  w.key("client_id");
+  w.key(json_key("client_id"));
   w.string_value(r.client_id);
   w.end_object();
 }
 template <class Sink>
 void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_checkpoint_response& r) {
   w.begin_object();
-  w.key("checkpoint");
+  w.key(json_key("checkpoint"));
   detail::write_id(w, r.checkpoint);
   w.end_object();
 }
 // ErrorData members in the service's declaration order, absent ones omitted.
 template <class Sink>
 void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
+  auto text = [&](const auto& key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
   w.begin_object();
-  w.key("error");
+  w.key(json_key("error"));
   w.begin_object();
-  text("name", e.name);
-  w.key("code");
+  text(json_key("name"), e.name);
+  w.key(json_key("code"));
   w.string_value(e.code);
-  text("description", e.description);
-  text("severity", e.severity);
+  text(json_key("description"), e.description);
+  text(json_key("severity"), e.severity);
   if (!e.details.empty()) {
-    w.key("details");
+    w.key(json_key("details"));
     w.raw_value(e.details);
   }
   if (e.status) {
-    w.key("status");
+    w.key(json_key("status"));
     w.int_value(*e.status);
   }
-  text("stack", e.stack);
-  text("origin", e.origin);
-  text("trace_id", e.trace_id);
+  text(json_key("stack"), e.stack);
+  text(json_key("origin"), e.origin);
+  text(json_key("trace_id"), e.trace_id);
   w.end_object();
   w.end_object();
 }
@@ -724,7 +724,7 @@ void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
 // Sync lines in the service's member order; write_checkpoint omitted when none.
 template <class Sink>
 void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
-  auto optional_id = [&](std::string_view key, const std::optional<std::int64_t>& id) {
+  auto optional_id = [&](const auto& key, const std::optional<std::int64_t>& id) {
     if (id) {
       w.key(key);
       detail::write_id(w, *id);
@@ -735,69 +735,69 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
       [&](const auto& l) {
         using T = std::decay_t<decltype(l)>;
         if constexpr (std::is_same_v<T, checkpoint_line>) {
-          w.key("checkpoint");
+          w.key(json_key("checkpoint"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          optional_id("write_checkpoint", l.write_checkpoint);
-          w.key("buckets");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
+          w.key(json_key("buckets"));
           detail::write_buckets(w, l.buckets);
           if (!l.streams.empty()) {
-            w.key("streams");
+            w.key(json_key("streams"));
             w.raw_value(l.streams);
           }
           w.end_object();
         } else if constexpr (std::is_same_v<T, checkpoint_diff_line>) {
-          w.key("checkpoint_diff");
+          w.key(json_key("checkpoint_diff"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          optional_id("write_checkpoint", l.write_checkpoint);
-          w.key("removed_buckets");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
+          w.key(json_key("removed_buckets"));
           w.begin_array();
           for (std::string_view name : l.removed_buckets) w.string_value(name);
           w.end_array();
-          w.key("updated_buckets");
+          w.key(json_key("updated_buckets"));
           detail::write_buckets(w, l.updated_buckets);
           w.end_object();
         } else if constexpr (std::is_same_v<T, checkpoint_complete_line>) {
-          w.key("checkpoint_complete");
+          w.key(json_key("checkpoint_complete"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
+          optional_id(json_key("last_op_id"), l.last_op_id);
           w.end_object();
         } else if constexpr (std::is_same_v<T, partial_checkpoint_complete_line>) {
-          w.key("partial_checkpoint_complete");
+          w.key(json_key("partial_checkpoint_complete"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          w.key("priority");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          w.key(json_key("priority"));
           w.int_value(l.priority);
           w.end_object();
         } else if constexpr (std::is_same_v<T, data_line>) {
-          w.key("data");
+          w.key(json_key("data"));
           w.begin_object();
-          w.key("bucket");
+          w.key(json_key("bucket"));
           w.string_value(l.bucket);
-          optional_id("after", l.after);
-          optional_id("next_after", l.next_after);
+          optional_id(json_key("after"), l.after);
+          optional_id(json_key("next_after"), l.next_after);
           if (l.has_more) {
-            w.key("has_more");
+            w.key(json_key("has_more"));
             w.bool_value(*l.has_more);
           }
-          w.key("data");
+          w.key(json_key("data"));
           w.begin_array();
           for (const oplog_entry& e : l.data) {
             w.begin_object();
-            optional_id("op_id", e.op_id);
-            w.key("op");
+            optional_id(json_key("op_id"), e.op_id);
+            w.key(json_key("op"));
             w.string_value(to_string(e.op));
-            auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) {
+            auto text = [&](const auto& key, const std::optional<borrowed_text>& v) {
               detail::write_optional_string(w, key, v);
             };
-            text("object_type", e.object_type);
-            text("object_id", e.object_id);
-            w.key("checksum");  // op checksums are unsigned
+            text(json_key("object_type"), e.object_type);
+            text(json_key("object_id"), e.object_id);
+            w.key(json_key("checksum"));  // op checksums are unsigned
             w.uint_value(e.checksum);
-            text("subkey", e.subkey);
+            text(json_key("subkey"), e.subkey);
             if (!e.data.empty()) {
-              w.key("data");
+              w.key(json_key("data"));
               w.raw_value(e.data);
             }
             w.end_object();
@@ -805,7 +805,7 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
           w.end_array();
           w.end_object();
         } else if constexpr (std::is_same_v<T, token_expires_in_line>) {
-          w.key("token_expires_in");
+          w.key(json_key("token_expires_in"));
           w.int_value(l.seconds);
         } else {
           w.key(l.type);

@@ -408,17 +408,17 @@ namespace detail {
 template <class Sink>
 void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
   w.begin_object();
-  w.key("status");
+  w.key(json_key("status"));
   w.string_value(status);
 }
-template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
+template <class Sink, std::size_t N>
+void optional_member(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<borrowed_text>& v) {
   if (!v) return;
   w.key(key);
   w.string_value(*v);
 }
-template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::int64_t>& v) {
+template <class Sink, std::size_t N>
+void optional_member(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<std::int64_t>& v) {
   if (!v) return;
   w.key(key);
   w.int_value(*v);
@@ -428,15 +428,15 @@ void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const success_result& r) {
   detail::begin_result(w, success_result::status);
-  detail::optional_member(w, "message", r.message);
+  detail::optional_member(w, json_key("message"), r.message);
   w.end_object();
 }
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
   detail::begin_result(w, retryable_error::status);
-  detail::optional_member(w, "message", r.message);
-  detail::optional_member(w, "retry_after_ms", r.retry_after_ms);
+  detail::optional_member(w, json_key("message"), r.message);
+  detail::optional_member(w, json_key("retry_after_ms"), r.retry_after_ms);
   w.end_object();
 }
 
@@ -444,20 +444,20 @@ template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
   detail::begin_result(w, fatal_error::status);
   if (r.requires_client_handling) {
-    w.key("requires_client_handling");
+    w.key(json_key("requires_client_handling"));
     w.bool_value(*r.requires_client_handling);
   }
-  detail::optional_member(w, "message", r.message);
-  w.key("failed_operation");
+  detail::optional_member(w, json_key("message"), r.message);
+  w.key(json_key("failed_operation"));
   w.begin_object();
-  w.key("error_code");
+  w.key(json_key("error_code"));
   w.string_value(r.failed.error_code);
-  detail::optional_member(w, "message", r.failed.message);
+  detail::optional_member(w, json_key("message"), r.failed.message);
   if (!r.failed.details.empty()) {
-    w.key("details");
+    w.key(json_key("details"));
     w.raw_value(r.failed.details);
   }
-  detail::optional_member(w, "operation_index", r.failed.operation_index);
+  detail::optional_member(w, json_key("operation_index"), r.failed.operation_index);
   w.end_object();
   w.end_object();
 }
@@ -481,7 +481,7 @@ void write_result(basic_json_writer<Sink>& w, const transaction_result& r) {
 template <class Sink>
 void write_batch_response(basic_json_writer<Sink>& w, std::span<const transaction_result> results) {
   w.begin_object();
-  w.key("results");
+  w.key(json_key("results"));
   w.begin_array();
   for (const auto& r : results) write_result(w, r);
   w.end_array();
@@ -491,7 +491,7 @@ void write_batch_response(basic_json_writer<Sink>& w, std::span<const transactio
 template <class Sink>
 void write_message_response(basic_json_writer<Sink>& w, const message_response& m) {
   w.begin_object();
-  w.key("message");
+  w.key(json_key("message"));
   w.string_value(m.message);
   w.end_object();
 }
@@ -618,6 +618,7 @@ class batch_response_builder {
     const auto* fatal = std::get_if<fatal_error>(&r);
     const bool skipped = fatal != nullptr && !*fatal->requires_client_handling && policy_ == on_fatal_policy::skip;
     accepting_ = std::holds_alternative<success_result>(r) || skipped;
+    writer_.flush();
     return {};
   }
 
@@ -655,7 +656,7 @@ class batch_response_builder {
   void open() {
     if (opened_) return;
     writer_.begin_object();
-    writer_.key("results");
+    writer_.key(json_key("results"));
     writer_.begin_array();
     opened_ = true;
   }

@@ -2131,21 +2131,29 @@ class json_reader {
 }  // namespace pswire
 // ---- end pswire/core/json_reader.hpp
 // ---- begin pswire/core/json_writer.hpp
-// pswire core: a JSON writer that appends compact JSON straight into a
-// caller-owned buffer. Reuse the buffer across messages and steady-state
-// encoding never allocates. The first error (buffer full, invalid UTF-8,
+// pswire core: a JSON writer that appends compact JSON into a caller-owned
+// buffer, laid out in a small stage first so that the buffer gets a few large
+// writes instead of one per token. Reuse the buffer across messages and
+// steady-state encoding never allocates. The first error (buffer full, invalid UTF-8,
 // NaN) sticks; check it once with finish().
 
 #include <charconv>
 #include <cmath>
+#include <memory>
 
 
 
 namespace pswire {
 
 // Appends to a std::string the caller owns (capacity is kept across messages).
+// The writer holds bytes back until a top-level value is complete, its stage
+// is full, or flush(), finish(), status(), sink() or its destructor runs: one
+// append per message instead of one per token. In between, the string lags
+// behind the writer: append to it yourself only between top-level values.
 class string_sink {
  public:
+  static constexpr bool writer_may_hold_back = true;
+
   explicit string_sink(std::string& out) noexcept : out_(&out) {}
   bool write(const char* data, std::size_t n) {
     out_->append(data, n);
@@ -2228,10 +2236,44 @@ inline std::size_t format_double(double value, char* out) noexcept {
 
 }  // namespace detail
 
+// A member name known at compile time, e.g. w.key(json_key("status")): its
+// quotes and colon are laid out once, so writing it is one fixed-size copy
+// with no scan. Only plain ASCII names (no quote, backslash or control
+// character) compile; write others with key(std::string_view).
+template <std::size_t N>
+class json_key {
+ public:
+  consteval explicit json_key(const char (&name)[N]) {
+    text_[0] = '"';
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const auto c = static_cast<unsigned char>(name[i]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') key_is_not_plain_ascii();
+      text_[i + 1] = name[i];
+    }
+    text_[N] = '"';
+    text_[N + 1] = ':';
+  }
+  // `"name":`
+  constexpr const char* data() const noexcept { return text_; }
+  static constexpr std::size_t size() noexcept { return N + 2; }
+
+ private:
+  static void key_is_not_plain_ascii() {}  // not constexpr: calling it stops compilation
+  char text_[N + 2]{};
+};
+
 template <class Sink>
 class basic_json_writer {
  public:
-  explicit basic_json_writer(Sink sink) noexcept : sink_(std::move(sink)), start_(sink_.size()) {}
+  // stage_ is left uninitialized (see there).
+  explicit basic_json_writer(Sink sink) noexcept  // NOLINT(cppcoreguidelines-pro-type-member-init)
+      : sink_(std::move(sink)), start_(sink_.size()) {}
+  // A copy would hand the held-back bytes to the sink twice; a move is not needed.
+  basic_json_writer(const basic_json_writer&) = delete;
+  basic_json_writer& operator=(const basic_json_writer&) = delete;
+  basic_json_writer(basic_json_writer&&) = delete;
+  basic_json_writer& operator=(basic_json_writer&&) = delete;
+  ~basic_json_writer() { flush(); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -2240,46 +2282,52 @@ class basic_json_writer {
 
   // A member name, escaped as needed.
   void key(std::string_view name) {
-    if (!put_short_plain_string(name, ':')) {
+    if (!put_short_plain_string(name, true)) {
       separate();
       string_body(name);
       put(':');
     }
-    pending_comma_ = false;
+    after_key();
+  }
+  template <std::size_t N>
+  void key(const json_key<N>& name) {
+    char* p = room(name.size() + 1);
+    *p = ',';
+    p += comma_;
+    std::memcpy(p, name.data(), name.size());
+    commit(p + name.size());
+    after_key();
   }
   // A member name already escaped on the wire: copied byte for byte.
   void key(raw_string name) {
     separate();
     put('"');
     put(name.escaped());
-    put('"');
-    put(':');
-    pending_comma_ = false;
+    put("\":");
+    after_key();
   }
 
   void null_value() { scalar("null"); }
   void bool_value(bool v) { scalar(v ? "true" : "false"); }
-  void int_value(std::int64_t v) {
-    char buf[24];
-    scalar(std::string_view(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)));
-  }
-  void uint_value(std::uint64_t v) {
-    char buf[24];
-    scalar(std::string_view(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf)));
-  }
+  void int_value(std::int64_t v) { integer(v); }
+  void uint_value(std::uint64_t v) { integer(v); }
   // Shortest round-trip text; integral values keep a ".0" so they read back as floats.
   void double_value(double v) {
     if (!std::isfinite(v)) return fail(errc::not_representable, "NaN and infinity have no JSON form");
-    char buf[40];
-    scalar(std::string_view(buf, detail::format_double(v, buf)));
+    constexpr std::size_t longest = 40;  // more than format_double ever writes
+    char* p = room(longest + 1);
+    *p = ',';
+    p += comma_;
+    commit(p + detail::format_double(v, p));
+    after_value();
   }
   // A string, escaped like serde_json (and so like the PowerSync core).
   void string_value(std::string_view text) {
-    if (!put_short_plain_string(text, '\0')) {
+    if (!put_short_plain_string(text, false)) {
       separate();
       string_body(text);
     }
-    pending_comma_ = true;
+    after_value();
   }
   // A string already escaped on the wire: copied byte for byte.
   void string_value(raw_string text) {
@@ -2287,7 +2335,7 @@ class basic_json_writer {
     put('"');
     put(text.escaped());
     put('"');
-    pending_comma_ = true;
+    after_value();
   }
   // A validated JSON value spliced in byte for byte.
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
@@ -2297,73 +2345,164 @@ class basic_json_writer {
   // for field codecs and other writers built on this one. The offset is the
   // number of bytes this writer had written.
   void fail(errc code, std::string_view why) {
-    if (!error_) error_ = make_error(code, written(), why);
+    if (failed_) return;
+    const std::size_t offset = written();
+    flush();  // what came before the error reaches the sink, nothing after it
+    record(code, offset, why);
   }
 
-  Sink& sink() noexcept { return sink_; }
-  const error& status() const noexcept { return error_; }
+  // Hands every byte written so far to the sink (a builder does before it
+  // returns, so that a string_sink's string is current between its calls).
+  void flush() {
+    if (staged_ == 0) return;
+    if (!failed_ && !sink_.write(stage_, staged_)) record(errc::buffer_too_small, written() - staged_, "output buffer is full");
+    staged_ = 0;
+  }
+  // The sink, after flush().
+  Sink& sink() {
+    flush();
+    return sink_;
+  }
+  // The first error, after flush(): a sink that is full says so only when it is handed the bytes.
+  const error& status() {
+    flush();
+    return failed_ ? error_ : no_error;
+  }
   // The number of bytes this writer wrote (not what the sink held before it,
-  // e.g. a reused std::string that was not cleared), or the first error.
-  result<std::size_t> finish() const noexcept {
-    if (error_) return error_;
+  // e.g. a reused std::string that was not cleared), or the first error; after flush().
+  result<std::size_t> finish() {
+    flush();
+    if (failed_) return error_;
     return written();
   }
 
  private:
+  // Bytes are laid out in a stage and handed to the sink in one write: per
+  // token for most sinks; for one that lets the writer hold bytes back, per
+  // top-level value, full stage or flush().
+  static constexpr bool holds_back = requires { requires Sink::writer_may_hold_back; };
+  static constexpr std::size_t stage_capacity = 1024;
+  static constexpr std::size_t short_token = 64;  // built in place, with its comma, quotes and colon
+  static constexpr error no_error{};
+
   // A sink the caller cleared behind the writer's back (one message per
   // clear) holds only this writer's bytes: count them all, never wrap around.
-  std::size_t written() const noexcept { return sink_.size() >= start_ ? sink_.size() - start_ : sink_.size(); }
-  void put(char c) { put(std::string_view(&c, 1)); }
+  std::size_t written() const noexcept {
+    const std::size_t held = sink_.size();
+    return (held >= start_ ? held - start_ : held) + staged_;
+  }
+  void record(errc code, std::size_t offset, std::string_view why) {
+    if (failed_) return;
+    std::construct_at(&error_, make_error(code, offset, why));
+    failed_ = true;
+  }
+  // Where the next n (<= stage_capacity) bytes go.
+  char* room(std::size_t n) {
+    if (stage_capacity - staged_ < n) flush();
+    return stage_ + staged_;
+  }
+  void commit(const char* end) noexcept { staged_ = static_cast<std::size_t>(end - stage_); }
+  void put(char c) {
+    *room(1) = c;
+    ++staged_;
+  }
   void put(std::string_view text) {
-    if (!error_ && !sink_.write(text.data(), text.size())) fail(errc::buffer_too_small, "output buffer is full");
+    if (text.size() > stage_capacity - staged_) {
+      flush();
+      if (text.size() >= stage_capacity) {
+        if (!failed_ && !sink_.write(text.data(), text.size())) record(errc::buffer_too_small, written(), "output buffer is full");
+        return;
+      }
+    }
+    std::memcpy(stage_ + staged_, text.data(), text.size());
+    staged_ += text.size();
+  }
+  void token_done() {
+    if (!holds_back || depth_ == 0) flush();
   }
   // Commas go between the values of a container only: a writer can write
   // several top-level values (one message per line) without a reset.
+  void after_value() {
+    comma_ = depth_ != 0;
+    token_done();
+  }
+  void after_key() {
+    comma_ = false;
+    token_done();
+  }
   void separate() {
-    if (pending_comma_ && depth_ != 0) put(',');
+    if (comma_) put(',');
   }
   void open(char c) {
-    const char comma_and_bracket[2] = {',', c};
-    put(pending_comma_ && depth_ != 0 ? std::string_view(comma_and_bracket, 2) : std::string_view(&c, 1));
+    char* p = room(2);
+    *p = ',';
+    p += comma_;
+    *p++ = c;
+    commit(p);
     ++depth_;
-    pending_comma_ = false;
+    after_key();
   }
   void close(char c) {
     put(c);
     --depth_;
-    pending_comma_ = true;
+    after_value();
   }
   void scalar(std::string_view text) {
-    if (pending_comma_ && depth_ != 0 && text.size() < short_token) {
-      char buf[short_token];
-      buf[0] = ',';
-      std::memcpy(buf + 1, text.data(), text.size());
-      put(std::string_view(buf, text.size() + 1));
+    if (text.size() <= short_token) {
+      char* p = room(short_token + 1);
+      *p = ',';
+      p += comma_;
+      std::memcpy(p, text.data(), text.size());
+      commit(p + text.size());
     } else {
       separate();
       put(text);
     }
-    pending_comma_ = true;
+    after_value();
   }
-  // A short plain-ASCII string (most keys, ids and values) goes out in one
-  // sink write with its comma, quotes and `suffix` (if not '\0'): one write
-  // per token, not five, is most of the writer's speed.
-  static constexpr std::size_t short_token = 64;
-  bool put_short_plain_string(std::string_view text, char suffix) {
-    if (text.size() > short_token) return false;
-    for (char c : text) {
-      if (!is_plain_ascii(c)) return false;
+  template <class Integer>
+  void integer(Integer v) {
+    constexpr std::size_t longest = 20;  // INT64_MIN, UINT64_MAX
+    char* p = room(longest + 1);
+    *p = ',';
+    p += comma_;
+    commit(std::to_chars(p, p + longest, v).ptr);
+    after_value();
+  }
+  // A short plain-ASCII string (most keys, ids and values) is checked and
+  // copied eight bytes at a time straight into the stage, with its comma,
+  // quotes and (for a key) colon.
+  bool put_short_plain_string(std::string_view text, bool colon) {
+    const std::size_t n = text.size();
+    if (n > short_token) return false;
+    char* p = room(short_token + 4);
+    *p = ',';
+    p += comma_;
+    *p++ = '"';
+    if (n >= 8) {
+      // The last block may overlap the one before it: no byte loop for the tail.
+      for (std::size_t i = 0;; i += 8) {
+        const std::size_t at = i + 8 <= n ? i : n - 8;
+        if (!plain_ascii8(text, at)) return false;
+        std::memcpy(p + at, text.data() + at, 8);
+        if (at + 8 == n) break;
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!is_plain_ascii(text[i])) return false;
+        p[i] = text[i];
+      }
     }
-    char buf[short_token + 4];
-    std::size_t n = 0;
-    if (pending_comma_ && depth_ != 0) buf[n++] = ',';
-    buf[n++] = '"';
-    std::memcpy(buf + n, text.data(), text.size());
-    n += text.size();
-    buf[n++] = '"';
-    if (suffix != '\0') buf[n++] = suffix;
-    put(std::string_view(buf, n));
+    p += n;
+    *p++ = '"';
+    *p = ':';
+    commit(p + colon);
     return true;
+  }
+  static bool plain_ascii8(std::string_view text, std::size_t pos) noexcept {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + pos, sizeof word);
+    return (word & 0x8080808080808080u) == 0 && detail::plain_string_bytes8(text, pos);
   }
   static constexpr bool is_plain_ascii(char c) noexcept {
     const auto u = static_cast<unsigned char>(c);
@@ -2405,9 +2544,17 @@ class basic_json_writer {
 
   Sink sink_;
   std::size_t start_;  // the sink's size when this writer began
-  error error_{};
-  bool pending_comma_ = false;
+  std::size_t staged_ = 0;
+  // Kept apart from staged_: g++ 12 updates the two with one vector add on
+  // close, whose load then waits on the store to staged_ just before it.
+  bool comma_ = false;  // a comma goes before the next key or value
+  bool failed_ = false;
   std::size_t depth_ = 0;
+  union {
+    error error_;  // the first error, built only when there is one
+  };
+  // Only the staged_ bytes are ever read: zeroing it all would cost more than writing a small message.
+  char stage_[stage_capacity];
 };
 
 using json_writer = basic_json_writer<string_sink>;
@@ -4438,18 +4585,18 @@ void write_id(basic_json_writer<Sink>& w, std::int64_t id) {
   auto* const end = std::to_chars(buf, buf + sizeof buf, id).ptr;
   w.string_value(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
-template <class Sink>
-void write_data_envelope_id(basic_json_writer<Sink>& w, std::string_view name, std::int64_t id) {
+template <class Sink, std::size_t N>
+void write_data_envelope_id(basic_json_writer<Sink>& w, const json_key<N>& name, std::int64_t id) {
   w.begin_object();
-  w.key("data");
+  w.key(json_key("data"));
   w.begin_object();
   w.key(name);
   write_id(w, id);
   w.end_object();
   w.end_object();
 }
-template <class Sink>
-void write_optional_string(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
+template <class Sink, std::size_t N>
+void write_optional_string(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<borrowed_text>& v) {
   if (v) {
     w.key(key);
     w.string_value(*v);
@@ -4460,23 +4607,23 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
   w.begin_array();
   for (const bucket_checksum& b : buckets) {
     w.begin_object();
-    w.key("bucket");
+    w.key(json_key("bucket"));
     w.string_value(b.bucket);
-    w.key("checksum");  // the service sends bucket checksums as signed int32 sums
+    w.key(json_key("checksum"));  // the service sends bucket checksums as signed int32 sums
     w.int_value(static_cast<std::int32_t>(b.checksum));
     if (b.count) {
-      w.key("count");
+      w.key(json_key("count"));
       w.int_value(*b.count);
     }
     // Written as read: filling in the default would make the canonical form
     // need more than its input (a member per bucket), and leaving out a 3
     // that was sent would change the service's bytes.
     if (b.priority) {
-      w.key("priority");
+      w.key(json_key("priority"));
       w.int_value(*b.priority);
     }
     if (!b.subscriptions.empty()) {
-      w.key("subscriptions");
+      w.key(json_key("subscriptions"));
       w.raw_value(b.subscriptions);
     }
     w.end_object();
@@ -4489,59 +4636,59 @@ void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> 
 template <class Sink>
 void write_checkpoint_request(basic_json_writer<Sink>& w, const checkpoint_request& r) {
   w.begin_object();
-  w.key("client_id");
+  w.key(json_key("client_id"));
   w.string_value(r.client_id);
-  w.key("checkpoint_request_id");
+  w.key(json_key("checkpoint_request_id"));
   detail::write_id(w, r.checkpoint_request_id);
   w.end_object();
 }
 template <class Sink>
 void write_checkpoint_request_response(basic_json_writer<Sink>& w, const checkpoint_request_response& r) {
-  detail::write_data_envelope_id(w, "checkpoint_request_id", r.checkpoint_request_id);
+  detail::write_data_envelope_id(w, json_key("checkpoint_request_id"), r.checkpoint_request_id);
 }
 template <class Sink>
 void write_write_checkpoint_response(basic_json_writer<Sink>& w, const write_checkpoint_response& r) {
-  detail::write_data_envelope_id(w, "write_checkpoint", r.write_checkpoint);
+  detail::write_data_envelope_id(w, json_key("write_checkpoint"), r.write_checkpoint);
 }
 template <class Sink>
 void write_custom_checkpoint_request(basic_json_writer<Sink>& w, const custom_checkpoint_request& r) {
   w.begin_object();
-  w.key("user_id");
+  w.key(json_key("user_id"));
   w.string_value(r.user_id);
-  w.key("client_id");
+  w.key(json_key("client_id"));
   w.string_value(r.client_id);
   w.end_object();
 }
 template <class Sink>
 void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_checkpoint_response& r) {
   w.begin_object();
-  w.key("checkpoint");
+  w.key(json_key("checkpoint"));
   detail::write_id(w, r.checkpoint);
   w.end_object();
 }
 // ErrorData members in the service's declaration order, absent ones omitted.
 template <class Sink>
 void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
+  auto text = [&](const auto& key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
   w.begin_object();
-  w.key("error");
+  w.key(json_key("error"));
   w.begin_object();
-  text("name", e.name);
-  w.key("code");
+  text(json_key("name"), e.name);
+  w.key(json_key("code"));
   w.string_value(e.code);
-  text("description", e.description);
-  text("severity", e.severity);
+  text(json_key("description"), e.description);
+  text(json_key("severity"), e.severity);
   if (!e.details.empty()) {
-    w.key("details");
+    w.key(json_key("details"));
     w.raw_value(e.details);
   }
   if (e.status) {
-    w.key("status");
+    w.key(json_key("status"));
     w.int_value(*e.status);
   }
-  text("stack", e.stack);
-  text("origin", e.origin);
-  text("trace_id", e.trace_id);
+  text(json_key("stack"), e.stack);
+  text(json_key("origin"), e.origin);
+  text(json_key("trace_id"), e.trace_id);
   w.end_object();
   w.end_object();
 }
@@ -4549,7 +4696,7 @@ void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
 // Sync lines in the service's member order; write_checkpoint omitted when none.
 template <class Sink>
 void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
-  auto optional_id = [&](std::string_view key, const std::optional<std::int64_t>& id) {
+  auto optional_id = [&](const auto& key, const std::optional<std::int64_t>& id) {
     if (id) {
       w.key(key);
       detail::write_id(w, *id);
@@ -4560,69 +4707,69 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
       [&](const auto& l) {
         using T = std::decay_t<decltype(l)>;
         if constexpr (std::is_same_v<T, checkpoint_line>) {
-          w.key("checkpoint");
+          w.key(json_key("checkpoint"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          optional_id("write_checkpoint", l.write_checkpoint);
-          w.key("buckets");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
+          w.key(json_key("buckets"));
           detail::write_buckets(w, l.buckets);
           if (!l.streams.empty()) {
-            w.key("streams");
+            w.key(json_key("streams"));
             w.raw_value(l.streams);
           }
           w.end_object();
         } else if constexpr (std::is_same_v<T, checkpoint_diff_line>) {
-          w.key("checkpoint_diff");
+          w.key(json_key("checkpoint_diff"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          optional_id("write_checkpoint", l.write_checkpoint);
-          w.key("removed_buckets");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
+          w.key(json_key("removed_buckets"));
           w.begin_array();
           for (std::string_view name : l.removed_buckets) w.string_value(name);
           w.end_array();
-          w.key("updated_buckets");
+          w.key(json_key("updated_buckets"));
           detail::write_buckets(w, l.updated_buckets);
           w.end_object();
         } else if constexpr (std::is_same_v<T, checkpoint_complete_line>) {
-          w.key("checkpoint_complete");
+          w.key(json_key("checkpoint_complete"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
+          optional_id(json_key("last_op_id"), l.last_op_id);
           w.end_object();
         } else if constexpr (std::is_same_v<T, partial_checkpoint_complete_line>) {
-          w.key("partial_checkpoint_complete");
+          w.key(json_key("partial_checkpoint_complete"));
           w.begin_object();
-          optional_id("last_op_id", l.last_op_id);
-          w.key("priority");
+          optional_id(json_key("last_op_id"), l.last_op_id);
+          w.key(json_key("priority"));
           w.int_value(l.priority);
           w.end_object();
         } else if constexpr (std::is_same_v<T, data_line>) {
-          w.key("data");
+          w.key(json_key("data"));
           w.begin_object();
-          w.key("bucket");
+          w.key(json_key("bucket"));
           w.string_value(l.bucket);
-          optional_id("after", l.after);
-          optional_id("next_after", l.next_after);
+          optional_id(json_key("after"), l.after);
+          optional_id(json_key("next_after"), l.next_after);
           if (l.has_more) {
-            w.key("has_more");
+            w.key(json_key("has_more"));
             w.bool_value(*l.has_more);
           }
-          w.key("data");
+          w.key(json_key("data"));
           w.begin_array();
           for (const oplog_entry& e : l.data) {
             w.begin_object();
-            optional_id("op_id", e.op_id);
-            w.key("op");
+            optional_id(json_key("op_id"), e.op_id);
+            w.key(json_key("op"));
             w.string_value(to_string(e.op));
-            auto text = [&](std::string_view key, const std::optional<borrowed_text>& v) {
+            auto text = [&](const auto& key, const std::optional<borrowed_text>& v) {
               detail::write_optional_string(w, key, v);
             };
-            text("object_type", e.object_type);
-            text("object_id", e.object_id);
-            w.key("checksum");  // op checksums are unsigned
+            text(json_key("object_type"), e.object_type);
+            text(json_key("object_id"), e.object_id);
+            w.key(json_key("checksum"));  // op checksums are unsigned
             w.uint_value(e.checksum);
-            text("subkey", e.subkey);
+            text(json_key("subkey"), e.subkey);
             if (!e.data.empty()) {
-              w.key("data");
+              w.key(json_key("data"));
               w.raw_value(e.data);
             }
             w.end_object();
@@ -4630,7 +4777,7 @@ void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
           w.end_array();
           w.end_object();
         } else if constexpr (std::is_same_v<T, token_expires_in_line>) {
-          w.key("token_expires_in");
+          w.key(json_key("token_expires_in"));
           w.int_value(l.seconds);
         } else {
           w.key(l.type);
@@ -5076,17 +5223,17 @@ namespace detail {
 template <class Sink>
 void begin_result(basic_json_writer<Sink>& w, std::string_view status) {
   w.begin_object();
-  w.key("status");
+  w.key(json_key("status"));
   w.string_value(status);
 }
-template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<borrowed_text>& v) {
+template <class Sink, std::size_t N>
+void optional_member(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<borrowed_text>& v) {
   if (!v) return;
   w.key(key);
   w.string_value(*v);
 }
-template <class Sink>
-void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std::optional<std::int64_t>& v) {
+template <class Sink, std::size_t N>
+void optional_member(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<std::int64_t>& v) {
   if (!v) return;
   w.key(key);
   w.int_value(*v);
@@ -5096,15 +5243,15 @@ void optional_member(basic_json_writer<Sink>& w, std::string_view key, const std
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const success_result& r) {
   detail::begin_result(w, success_result::status);
-  detail::optional_member(w, "message", r.message);
+  detail::optional_member(w, json_key("message"), r.message);
   w.end_object();
 }
 
 template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const retryable_error& r) {
   detail::begin_result(w, retryable_error::status);
-  detail::optional_member(w, "message", r.message);
-  detail::optional_member(w, "retry_after_ms", r.retry_after_ms);
+  detail::optional_member(w, json_key("message"), r.message);
+  detail::optional_member(w, json_key("retry_after_ms"), r.retry_after_ms);
   w.end_object();
 }
 
@@ -5112,20 +5259,20 @@ template <class Sink>
 void write_result(basic_json_writer<Sink>& w, const fatal_error& r) {
   detail::begin_result(w, fatal_error::status);
   if (r.requires_client_handling) {
-    w.key("requires_client_handling");
+    w.key(json_key("requires_client_handling"));
     w.bool_value(*r.requires_client_handling);
   }
-  detail::optional_member(w, "message", r.message);
-  w.key("failed_operation");
+  detail::optional_member(w, json_key("message"), r.message);
+  w.key(json_key("failed_operation"));
   w.begin_object();
-  w.key("error_code");
+  w.key(json_key("error_code"));
   w.string_value(r.failed.error_code);
-  detail::optional_member(w, "message", r.failed.message);
+  detail::optional_member(w, json_key("message"), r.failed.message);
   if (!r.failed.details.empty()) {
-    w.key("details");
+    w.key(json_key("details"));
     w.raw_value(r.failed.details);
   }
-  detail::optional_member(w, "operation_index", r.failed.operation_index);
+  detail::optional_member(w, json_key("operation_index"), r.failed.operation_index);
   w.end_object();
   w.end_object();
 }
@@ -5149,7 +5296,7 @@ void write_result(basic_json_writer<Sink>& w, const transaction_result& r) {
 template <class Sink>
 void write_batch_response(basic_json_writer<Sink>& w, std::span<const transaction_result> results) {
   w.begin_object();
-  w.key("results");
+  w.key(json_key("results"));
   w.begin_array();
   for (const auto& r : results) write_result(w, r);
   w.end_array();
@@ -5159,7 +5306,7 @@ void write_batch_response(basic_json_writer<Sink>& w, std::span<const transactio
 template <class Sink>
 void write_message_response(basic_json_writer<Sink>& w, const message_response& m) {
   w.begin_object();
-  w.key("message");
+  w.key(json_key("message"));
   w.string_value(m.message);
   w.end_object();
 }
@@ -5286,6 +5433,7 @@ class batch_response_builder {
     const auto* fatal = std::get_if<fatal_error>(&r);
     const bool skipped = fatal != nullptr && !*fatal->requires_client_handling && policy_ == on_fatal_policy::skip;
     accepting_ = std::holds_alternative<success_result>(r) || skipped;
+    writer_.flush();
     return {};
   }
 
@@ -5323,7 +5471,7 @@ class batch_response_builder {
   void open() {
     if (opened_) return;
     writer_.begin_object();
-    writer_.key("results");
+    writer_.key(json_key("results"));
     writer_.begin_array();
     opened_ = true;
   }
