@@ -239,6 +239,7 @@ class upload_batch_builder {
     ++tx.operations;
     ++operations_;
     write_crud_entry(*writer_, entry, crud_dialect::upload, options_);
+    writer_->flush();  // the caller's string holds every row added so far
     if (const error& broken = writer_->status()) return broken;
     return {};
   }

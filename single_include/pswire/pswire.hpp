@@ -2139,7 +2139,6 @@ class json_reader {
 
 #include <charconv>
 #include <cmath>
-#include <memory>
 
 
 
@@ -3890,6 +3889,7 @@ class upload_batch_builder {
     ++tx.operations;
     ++operations_;
     write_crud_entry(*writer_, entry, crud_dialect::upload, options_);
+    writer_->flush();  // the caller's string holds every row added so far
     if (const error& broken = writer_->status()) return broken;
     return {};
   }
