@@ -128,12 +128,43 @@ struct crud_dialect_keys {
   std::string_view op_id, op, table, id, tx_id, data, old, metadata;
 };
 
+namespace detail {
+// The member names of each dialect, once: as json_key constants for the
+// encoders (one fixed-size copy with quotes and colon each), and as
+// keys_of() for the decoders' member tables.
+struct ps_crud_keys {
+  static constexpr bool has_ids = false;  // the row's columns carry them
+  static constexpr json_key op{"op"}, table{"type"}, id{"id"}, data{"data"}, old{"old"}, metadata{"metadata"};
+};
+struct sdk_keys {
+  static constexpr bool has_ids = true;
+  static constexpr json_key op{"op"}, table{"type"}, id{"id"}, data{"data"}, old{"old"}, metadata{"metadata"};
+  static constexpr json_key op_id{"op_id"}, tx_id{"tx_id"};
+};
+struct upload_keys {
+  static constexpr bool has_ids = true;
+  static constexpr json_key op{"op"}, table{"table"}, id{"id"}, data{"op_data"}, old{"previous_values"}, metadata{"metadata"};
+  static constexpr json_key op_id{"client_id"}, tx_id{"transaction_id"};
+};
+
+template <class Keys>
+constexpr crud_dialect_keys names_of() noexcept {
+  constexpr auto name = [](const auto& key) { return std::string_view(key.data() + 1, key.size() - 3); };  // "name":
+  crud_dialect_keys k{{}, name(Keys::op), name(Keys::table), name(Keys::id), {}, name(Keys::data), name(Keys::old),
+                      name(Keys::metadata)};
+  if constexpr (Keys::has_ids) {
+    k.op_id = name(Keys::op_id);
+    k.tx_id = name(Keys::tx_id);
+  }
+  return k;
+}
+}  // namespace detail
+
 constexpr crud_dialect_keys keys_of(crud_dialect d) noexcept {
   switch (d) {
-    case crud_dialect::ps_crud: return {"", "op", "type", "id", "", "data", "old", "metadata"};
-    case crud_dialect::sdk: return {"op_id", "op", "type", "id", "tx_id", "data", "old", "metadata"};
-    case crud_dialect::upload:
-      return {"client_id", "op", "table", "id", "transaction_id", "op_data", "previous_values", "metadata"};
+    case crud_dialect::ps_crud: return detail::names_of<detail::ps_crud_keys>();
+    case crud_dialect::sdk: return detail::names_of<detail::sdk_keys>();
+    case crud_dialect::upload: return detail::names_of<detail::upload_keys>();
   }
   return {};
 }
@@ -241,56 +272,65 @@ constexpr bool has_data(const Data& data) noexcept {
 }
 }  // namespace detail
 
-// Writes one entry in the reference form of a dialect: the core's key order
-// for ps_crud, JS toJSON() for sdk, the reference client's for upload;
-// absent optional members are left out.
-template <class Sink, class Row>
-void write_crud_entry(basic_json_writer<Sink>& w, const crud_entry<Row>& e, crud_dialect dialect,
-                      const encode_options& options = {}) {
-  const crud_dialect_keys k = keys_of(dialect);
-  auto optional_int = [&](std::string_view key, const std::optional<std::int64_t>& v) {
-    if (v && !key.empty()) {
-      w.key(key);
-      w.int_value(*v);
-    }
+namespace detail {
+template <class Keys, class Sink, class Row>
+void write_crud_entry_with(basic_json_writer<Sink>& w, const crud_entry<Row>& e, crud_dialect dialect, const encode_options& options) {
+  auto optional_int = [&](const auto& key, const std::optional<std::int64_t>& v) {
+    if (!v) return;
+    w.key(key);
+    w.int_value(*v);
   };
   w.begin_object();
-  if (dialect == crud_dialect::sdk || (dialect == crud_dialect::upload && options.upload_client_id)) {
-    optional_int(k.op_id, e.op_id);
+  if constexpr (Keys::has_ids) {
+    if (dialect == crud_dialect::sdk || options.upload_client_id) optional_int(Keys::op_id, e.op_id);
   }
-  w.key(k.op);
+  w.key(Keys::op);
   w.string_value(to_string(e.type()));
   if (dialect == crud_dialect::ps_crud && e.key_order == ps_crud_key_order::id_then_type) {
-    w.key(k.id);
+    w.key(Keys::id);
     w.string_value(e.id);
-    w.key(k.table);
+    w.key(Keys::table);
     w.string_value(e.table);
   } else {
-    w.key(k.table);
+    w.key(Keys::table);
     w.string_value(e.table);
-    w.key(k.id);
+    w.key(Keys::id);
     w.string_value(e.id);
-    optional_int(k.tx_id, e.tx_id);
+    if constexpr (Keys::has_ids) optional_int(Keys::tx_id, e.tx_id);
   }
   std::visit(
       [&](const auto& op) {
         if constexpr (requires { op.data; }) {
-          if (detail::has_data(op.data)) {
-            w.key(k.data);
+          if (has_data(op.data)) {
+            w.key(Keys::data);
             write_row(w, op.data);
           }
         }
       },
       e.op);
   if (e.old.present()) {
-    w.key(k.old);
+    w.key(Keys::old);
     w.raw_value(e.old);
   }
   if (e.metadata) {
-    w.key(k.metadata);
+    w.key(Keys::metadata);
     w.string_value(*e.metadata);
   }
   w.end_object();
+}
+}  // namespace detail
+
+// Writes one entry in the reference form of a dialect: the core's key order
+// for ps_crud, JS toJSON() for sdk, the reference client's for upload;
+// absent optional members are left out.
+template <class Sink, class Row>
+void write_crud_entry(basic_json_writer<Sink>& w, const crud_entry<Row>& e, crud_dialect dialect,
+                      const encode_options& options = {}) {
+  switch (dialect) {
+    case crud_dialect::ps_crud: return detail::write_crud_entry_with<detail::ps_crud_keys>(w, e, dialect, options);
+    case crud_dialect::sdk: return detail::write_crud_entry_with<detail::sdk_keys>(w, e, dialect, options);
+    case crud_dialect::upload: return detail::write_crud_entry_with<detail::upload_keys>(w, e, dialect, options);
+  }
 }
 
 // Writes a ps_crud row as {"id":N,"tx_id":N,"data":"<ps_crud JSON>"}.
