@@ -382,15 +382,16 @@ class checkpoint_decoder {
 
   result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    raw_value raw;
-    PSWIRE_TRY(reader_.read_raw(v, raw));
-    if (raw.kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
+    json_kind kind{};
+    PSWIRE_TRY_ASSIGN(kind, reader_.type_of(v));
+    if (kind != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
     std::int64_t value = 0;
-    if (raw.is_integer()) {
-      auto i = raw.get_int64();
-      if (!i) return reader_.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
-      value = *i;
-    } else {
+    // Integers, the common case, exactly; what is not one (a fraction, a huge
+    // exponent) is read as the core reads it, through a double.
+    if (auto exact = reader_.read_int64(v, value); !exact) {
+      if (exact.code() != errc::wrong_type && exact.code() != errc::number_out_of_range) return exact.error_info();
+      raw_value raw;
+      PSWIRE_TRY(reader_.read_raw(v, raw));
       auto d = raw.get_double();
       // Range first: converting an out-of-range double to an integer is undefined.
       if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {

@@ -1644,7 +1644,9 @@ class json_reader {
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    out = Out(std::string_view(input_.data() + begin, end - begin));
+    const std::string_view view(input_.data() + begin, end - begin);
+    detail::check_view_within(view, input_);
+    out = Out(view);
     return {};
   }
 
@@ -1936,7 +1938,9 @@ class json_reader {
   }
   // A view of the parsed buffer as the same bytes of the caller's input.
   PSWIRE_HOT std::string_view in_input(std::string_view parsed) const noexcept {
-    return {input_.data() + (parsed.data() - buf_), parsed.size()};
+    const std::string_view view(input_.data() + (parsed.data() - buf_), parsed.size());
+    detail::check_view_within(view, input_);
+    return view;
   }
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
@@ -1967,6 +1971,7 @@ class json_reader {
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
     content = std::string_view(token.data() + 1, token.size() - 2);
+    detail::check_view_within(content, {buf_, input_.size()});
     if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
     if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
       return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
@@ -1987,19 +1992,35 @@ class json_reader {
   }
   // Escaped string content into strings_, which is as large as the message
   // and only reset per message: a view stays valid while later strings are read.
+  // Content was checked by string_token: every escape is whole. Plain runs
+  // are copied whole, between the backslashes find_backslash finds.
   std::string_view unescape(std::string_view content) {
     struct appender {
       char* out;
       std::size_t size = 0;
       void push_back(char c) noexcept { out[size++] = c; }
     } a{strings_.get() + strings_used_};
-    raw_string(content).unescape_to(a);
+    const char* const end = content.data() + content.size();
+    for (const char* p = content.data(); p != end;) {
+      const char* backslash = detail::find_backslash(p, end);
+      std::memcpy(a.out + a.size, p, static_cast<std::size_t>(backslash - p));
+      a.size += static_cast<std::size_t>(backslash - p);
+      if (backslash == end) break;
+      std::size_t at = 0;
+      const std::string_view escape(backslash, static_cast<std::size_t>(end - backslash));
+      detail::append_utf8(a, detail::decode_escape(escape, at));
+      p = backslash + at;
+    }
     const std::string_view s(a.out, a.size);
     strings_used_ += a.size;
+    detail::check_view_within(s, {strings_.get(), strings_used_});
     return s;
   }
 
   result<void> check_number(std::string_view token, const limits& lim) const {
+    // Too long is decided on the token's length; its spelling, if also bad,
+    // is found by the diagnosis (a syntax error wins there).
+    if (token.size() > lim.max_number_chars) return fail_here(errc::number_too_long, "number longer than limits.max_number_chars");
     const auto scanned = detail::scan_number(token, 0, lim.max_number_chars);
     if (scanned.code != errc::ok) return fail(scanned.code, *token_ + scanned.end, "not a JSON number");
     // A number glued to what cannot follow one ("1\"x\""): the content after it is the error.
@@ -4394,15 +4415,16 @@ class checkpoint_decoder {
 
   result<checksum32> read_checksum(json_value& v) {
     const std::size_t at = reader_.offset_of(v);
-    raw_value raw;
-    PSWIRE_TRY(reader_.read_raw(v, raw));
-    if (raw.kind() != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
+    json_kind kind{};
+    PSWIRE_TRY_ASSIGN(kind, reader_.type_of(v));
+    if (kind != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
     std::int64_t value = 0;
-    if (raw.is_integer()) {
-      auto i = raw.get_int64();
-      if (!i) return reader_.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
-      value = *i;
-    } else {
+    // Integers, the common case, exactly; what is not one (a fraction, a huge
+    // exponent) is read as the core reads it, through a double.
+    if (auto exact = reader_.read_int64(v, value); !exact) {
+      if (exact.code() != errc::wrong_type && exact.code() != errc::number_out_of_range) return exact.error_info();
+      raw_value raw;
+      PSWIRE_TRY(reader_.read_raw(v, raw));
       auto d = raw.get_double();
       // Range first: converting an out-of-range double to an integer is undefined.
       if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {

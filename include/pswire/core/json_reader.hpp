@@ -500,7 +500,9 @@ class json_reader {
     const char first = current();
     PSWIRE_TRY(walk_value(limits_));
     const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
-    out = Out(std::string_view(input_.data() + begin, end - begin));
+    const std::string_view view(input_.data() + begin, end - begin);
+    detail::check_view_within(view, input_);
+    out = Out(view);
     return {};
   }
 
@@ -792,7 +794,9 @@ class json_reader {
   }
   // A view of the parsed buffer as the same bytes of the caller's input.
   PSWIRE_HOT std::string_view in_input(std::string_view parsed) const noexcept {
-    return {input_.data() + (parsed.data() - buf_), parsed.size()};
+    const std::string_view view(input_.data() + (parsed.data() - buf_), parsed.size());
+    detail::check_view_within(view, input_);
+    return view;
   }
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
@@ -823,6 +827,7 @@ class json_reader {
     // Stage 1 found every string closed, so a string token ends with its quote.
     if (token.size() < 2 || token.back() != '"') return fail_here(errc::invalid_string, "unterminated string");
     content = std::string_view(token.data() + 1, token.size() - 2);
+    detail::check_view_within(content, {buf_, input_.size()});
     if (content.size() > lim.max_string_bytes) return fail_here(errc::string_too_long, "string longer than limits.max_string_bytes");
     if (const char* bad = detail::bad_escape(content.data(), content.data() + content.size(), escaped)) {
       return fail(errc::invalid_string, static_cast<std::size_t>(bad - buf_), "invalid escape sequence");
@@ -843,19 +848,35 @@ class json_reader {
   }
   // Escaped string content into strings_, which is as large as the message
   // and only reset per message: a view stays valid while later strings are read.
+  // Content was checked by string_token: every escape is whole. Plain runs
+  // are copied whole, between the backslashes find_backslash finds.
   std::string_view unescape(std::string_view content) {
     struct appender {
       char* out;
       std::size_t size = 0;
       void push_back(char c) noexcept { out[size++] = c; }
     } a{strings_.get() + strings_used_};
-    raw_string(content).unescape_to(a);
+    const char* const end = content.data() + content.size();
+    for (const char* p = content.data(); p != end;) {
+      const char* backslash = detail::find_backslash(p, end);
+      std::memcpy(a.out + a.size, p, static_cast<std::size_t>(backslash - p));
+      a.size += static_cast<std::size_t>(backslash - p);
+      if (backslash == end) break;
+      std::size_t at = 0;
+      const std::string_view escape(backslash, static_cast<std::size_t>(end - backslash));
+      detail::append_utf8(a, detail::decode_escape(escape, at));
+      p = backslash + at;
+    }
     const std::string_view s(a.out, a.size);
     strings_used_ += a.size;
+    detail::check_view_within(s, {strings_.get(), strings_used_});
     return s;
   }
 
   result<void> check_number(std::string_view token, const limits& lim) const {
+    // Too long is decided on the token's length; its spelling, if also bad,
+    // is found by the diagnosis (a syntax error wins there).
+    if (token.size() > lim.max_number_chars) return fail_here(errc::number_too_long, "number longer than limits.max_number_chars");
     const auto scanned = detail::scan_number(token, 0, lim.max_number_chars);
     if (scanned.code != errc::ok) return fail(scanned.code, *token_ + scanned.end, "not a JSON number");
     // A number glued to what cannot follow one ("1\"x\""): the content after it is the error.
