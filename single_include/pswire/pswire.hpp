@@ -3329,17 +3329,34 @@ namespace detail {
 // keys_of() for the decoders' member tables.
 struct ps_crud_keys {
   static constexpr bool has_ids = false;  // the row's columns carry them
-  static constexpr json_key op{"op"}, table{"type"}, id{"id"}, data{"data"}, old{"old"}, metadata{"metadata"};
+  static constexpr json_key op{"op"};
+  static constexpr json_key table{"type"};
+  static constexpr json_key id{"id"};
+  static constexpr json_key data{"data"};
+  static constexpr json_key old{"old"};
+  static constexpr json_key metadata{"metadata"};
 };
 struct sdk_keys {
   static constexpr bool has_ids = true;
-  static constexpr json_key op{"op"}, table{"type"}, id{"id"}, data{"data"}, old{"old"}, metadata{"metadata"};
-  static constexpr json_key op_id{"op_id"}, tx_id{"tx_id"};
+  static constexpr json_key op{"op"};
+  static constexpr json_key table{"type"};
+  static constexpr json_key id{"id"};
+  static constexpr json_key data{"data"};
+  static constexpr json_key old{"old"};
+  static constexpr json_key metadata{"metadata"};
+  static constexpr json_key op_id{"op_id"};
+  static constexpr json_key tx_id{"tx_id"};
 };
 struct upload_keys {
   static constexpr bool has_ids = true;
-  static constexpr json_key op{"op"}, table{"table"}, id{"id"}, data{"op_data"}, old{"previous_values"}, metadata{"metadata"};
-  static constexpr json_key op_id{"client_id"}, tx_id{"transaction_id"};
+  static constexpr json_key op{"op"};
+  static constexpr json_key table{"table"};
+  static constexpr json_key id{"id"};
+  static constexpr json_key data{"op_data"};
+  static constexpr json_key old{"previous_values"};
+  static constexpr json_key metadata{"metadata"};
+  static constexpr json_key op_id{"client_id"};
+  static constexpr json_key tx_id{"transaction_id"};
 };
 
 template <class Keys>
