@@ -20,7 +20,9 @@ cp -R "$include_dir"/. "$work/include/"
 strict=(-std=c++20 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wshadow -fno-exceptions -fno-rtti -I "$work/include")
 snippets=()
 if [ ${#harnesses[@]} -gt 0 ]; then
-  mapfile -t snippets < <(python3 "$here/doc_snippets.py" "$work/snippets" "${harnesses[@]}")
+  # Through a file: a failing process substitution would go unnoticed.
+  python3 "$here/doc_snippets.py" "$work/snippets" "${harnesses[@]}" >"$work/snippets.txt"
+  mapfile -t snippets <"$work/snippets.txt"
 fi
 for level in -O0 -O2 -O3; do
   "$cxx" "${strict[@]}" "$level" "${extra[@]}" "$source" -o "$work/consumer$level" -lsimdjson
