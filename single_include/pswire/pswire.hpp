@@ -1389,7 +1389,7 @@ PSWIRE_HOT const char* bad_escape(const char* p, const char* end, bool& escaped)
 // a std::string (no padding known), a simdjson::padded_string or
 // padded_string_view (padded), or with_capacity() for a buffer of your own.
 // A server gets the padding for free by reading the body into a buffer 64
-// bytes larger than the body (docs/api-guide.md, "Padded input").
+// bytes larger than the body (docs/api-guide.md, "Performance notes").
 struct PSWIRE_GSL_POINTER json_input {
   std::string_view text;
   std::size_t capacity = 0;
