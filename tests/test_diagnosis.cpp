@@ -6,7 +6,9 @@
 // vector, each through the decoder of every message kind.
 #include "test_support.hpp"
 
+#include <cstring>
 #include <filesystem>
+#include <memory>
 
 using namespace pswire;
 
@@ -155,4 +157,21 @@ TEST_CASE("padded input is parsed in place, unpadded input is copied: same resul
   auto copied = d.decode(json, crud_dialect::ps_crud);
   REQUIRE(copied);
   CHECK(copied->as_put()->data.text().data() == json.data() + json.find("{\"v\""));  // views point into the input either way
+}
+
+TEST_CASE("found by the fuzzers after the new reader: both passes agree, and the view stays in the input") {
+  batch_decoder b;
+  // A structural character after a root scalar starts the next token: trailing content.
+  CHECK(b.decode_batch(std::string_view(R"(9999{"transactions":[]})")).code() == errc::trailing_content);
+  checkpoint_decoder c;
+  CHECK(c.decode_sync_line(std::string_view(R"(true{"checkpoint_complete":{"last_op_id":"5"}})")).code() == errc::trailing_content);
+  // A value the decoder reads that starts like a bad number is invalid_number, as the validator says.
+  crud_decoder d;
+  CHECK(d.decode_crud_row(R"({"id":5,"data":."x"})").code() == errc::invalid_number);
+  // A status is matched without reading past the caller's bytes (ASan: an exact-size buffer).
+  const std::string_view exact = R"({"status":"not_attempted"})";
+  const std::unique_ptr<char[]> buffer(new char[exact.size()]);
+  std::memcpy(buffer.get(), exact.data(), exact.size());
+  result_decoder r;
+  CHECK(r.decode_result(std::string_view(buffer.get(), exact.size())));
 }

@@ -51,6 +51,8 @@ TEST_CASE("rejects structural errors with invalid_json or trailing_content") {
   CHECK(check("[truex]") == errc::invalid_json);
   CHECK(check("1\"x\"") == errc::invalid_json);
   CHECK(check("null x") == errc::trailing_content);
+  CHECK(check("1{}") == errc::trailing_content);  // '{' ends the number's token, as in simdjson's stage 1
+  CHECK(check("[1{}]") == errc::invalid_json);
 }
 
 TEST_CASE("reports the offset of the first problem") {

@@ -362,7 +362,7 @@ class result_decoder {
     // The members each status gives a meaning to; the others are ignored.
     static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
                                                      (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
-    const auto which = static_cast<unsigned>(status_table.find_padded_key(*status));  // read by reader_: padded
+    const auto which = static_cast<unsigned>(status_table.find(*status));  // a view of the caller's input: not padded
     if (which == k_count) return slot_value(unknown_status{*status, raw_object(reader_.text_since(object_at))}, out);
     const detail::result_problem* first = nullptr;
     for (unsigned m = 0; m < m_result_members; ++m) {

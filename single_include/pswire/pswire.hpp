@@ -406,8 +406,13 @@ namespace detail {
 
 constexpr bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-// May this byte follow a number or a literal directly?
-constexpr bool ends_scalar(char c) noexcept { return is_json_whitespace(c) || c == ',' || c == ']' || c == '}'; }
+// Does this byte end a number or a literal, as simdjson's stage 1 ends a
+// scalar token (whitespace and the structural characters)? What follows is
+// then judged as the next token: `1}` closes, `1{` at the root is trailing
+// content. Any other byte glued on (`truex`, `1"x"`) spoils the token itself.
+constexpr bool ends_scalar(char c) noexcept {
+  return is_json_whitespace(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':';
+}
 constexpr bool is_hex_digit(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -1534,10 +1539,9 @@ class json_reader {
     }
     fast_path_code_ = fast.code();
     if (!indexed_) return fast;  // no structural index: start() already diagnosed it
-    if (!detail::is_syntax_error(fast_path_code_)) {
-      // What the fast pass alone would report: a later syntax error wins.
-      if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
-    }
+    // What the fast pass alone would report: the first syntax error its walk
+    // over the whole index finds wins, also over a later protocol error.
+    if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
     result<void> diagnosed = diagnose(body);
 #ifdef PSWIRE_VERIFY_DIAGNOSIS
     ::PSWIRE_VERIFY_DIAGNOSIS(input_, fast_path_code_, diagnosed.code());
@@ -1945,6 +1949,8 @@ class json_reader {
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
   error fail_not_a_value() const noexcept {
+    // +1 and .5 are bad numbers, as walk_value and json_validate.hpp say.
+    if (const char c = current(); c == '+' || c == '.') return fail_here(errc::invalid_number, "not a JSON number");
     return fail_here(errc::invalid_json, diagnostic_ ? std::string_view("expected a value, found no JSON value") : "expected a value");
   }
   error fail_type(detail::expected what) const noexcept {
@@ -5256,7 +5262,7 @@ class result_decoder {
     // The members each status gives a meaning to; the others are ignored.
     static constexpr unsigned meaningful[k_count] = {1u << m_message, (1u << m_message) | (1u << m_retry_after),
                                                      (1u << m_requires) | (1u << m_message) | (1u << m_failed), 0};
-    const auto which = static_cast<unsigned>(status_table.find_padded_key(*status));  // read by reader_: padded
+    const auto which = static_cast<unsigned>(status_table.find(*status));  // a view of the caller's input: not padded
     if (which == k_count) return slot_value(unknown_status{*status, raw_object(reader_.text_since(object_at))}, out);
     const detail::result_problem* first = nullptr;
     for (unsigned m = 0; m < m_result_members; ++m) {

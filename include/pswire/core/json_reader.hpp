@@ -390,10 +390,9 @@ class json_reader {
     }
     fast_path_code_ = fast.code();
     if (!indexed_) return fast;  // no structural index: start() already diagnosed it
-    if (!detail::is_syntax_error(fast_path_code_)) {
-      // What the fast pass alone would report: a later syntax error wins.
-      if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
-    }
+    // What the fast pass alone would report: the first syntax error its walk
+    // over the whole index finds wins, also over a later protocol error.
+    if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
     result<void> diagnosed = diagnose(body);
 #ifdef PSWIRE_VERIFY_DIAGNOSIS
     ::PSWIRE_VERIFY_DIAGNOSIS(input_, fast_path_code_, diagnosed.code());
@@ -801,6 +800,8 @@ class json_reader {
 
   error fail_here(errc code, std::string_view detail) const noexcept { return fail(code, *token_, detail); }
   error fail_not_a_value() const noexcept {
+    // +1 and .5 are bad numbers, as walk_value and json_validate.hpp say.
+    if (const char c = current(); c == '+' || c == '.') return fail_here(errc::invalid_number, "not a JSON number");
     return fail_here(errc::invalid_json, diagnostic_ ? std::string_view("expected a value, found no JSON value") : "expected a value");
   }
   error fail_type(detail::expected what) const noexcept {

@@ -26,8 +26,13 @@ namespace detail {
 
 constexpr bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-// May this byte follow a number or a literal directly?
-constexpr bool ends_scalar(char c) noexcept { return is_json_whitespace(c) || c == ',' || c == ']' || c == '}'; }
+// Does this byte end a number or a literal, as simdjson's stage 1 ends a
+// scalar token (whitespace and the structural characters)? What follows is
+// then judged as the next token: `1}` closes, `1{` at the root is trailing
+// content. Any other byte glued on (`truex`, `1"x"`) spoils the token itself.
+constexpr bool ends_scalar(char c) noexcept {
+  return is_json_whitespace(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':';
+}
 constexpr bool is_hex_digit(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
