@@ -141,14 +141,8 @@ struct ps_crud_keys {
   static constexpr json_key old{"old"};
   static constexpr json_key metadata{"metadata"};
 };
-struct sdk_keys {
+struct sdk_keys : ps_crud_keys {  // the same names, and the ids
   static constexpr bool has_ids = true;
-  static constexpr json_key op{"op"};
-  static constexpr json_key table{"type"};
-  static constexpr json_key id{"id"};
-  static constexpr json_key data{"data"};
-  static constexpr json_key old{"old"};
-  static constexpr json_key metadata{"metadata"};
   static constexpr json_key op_id{"op_id"};
   static constexpr json_key tx_id{"tx_id"};
 };

@@ -475,6 +475,31 @@ constexpr bool plain_string_bytes8(std::string_view text, std::size_t pos) noexc
   return (special & highs) == 0;
 }
 
+// Length of the valid escape sequence that starts `rest` (rest[0] is a
+// backslash), or 0: the two-character escapes, \uXXXX, and a high surrogate
+// only with its low half (a lone surrogate of either kind is invalid).
+constexpr std::size_t escape_length(std::string_view rest) noexcept {
+  if (rest.size() < 2) return 0;
+  const char e = rest[1];
+  if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') return 2;
+  if (e != 'u') return 0;
+  auto hex4 = [&](std::size_t at, unsigned& out) {
+    if (at + 4 > rest.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      if (!is_hex_digit(rest[i])) return false;
+      out = out * 16 + hex_value(rest[i]);
+    }
+    return true;
+  };
+  unsigned unit = 0;
+  if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return 0;
+  if (unit < 0xD800 || unit > 0xDBFF) return 6;
+  unsigned low = 0;
+  const bool paired = rest.size() >= 12 && rest[6] == '\\' && rest[7] == 'u' && hex4(8, low) && low >= 0xDC00 && low <= 0xDFFF;
+  return paired ? 12 : 0;
+}
+
 // Scans the string whose opening quote is at text[pos]. Checks escapes,
 // surrogate pairing and unescaped control characters (UTF-8 is checked by
 // the caller, once per message).
@@ -491,35 +516,9 @@ constexpr scan_result scan_string(std::string_view text, std::size_t pos, std::s
       ++pos;
       continue;
     }
-    if (pos + 1 >= n) return {errc::invalid_string, pos};
-    const char e = text[pos + 1];
-    if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
-      pos += 2;
-      continue;
-    }
-    if (e != 'u') return {errc::invalid_string, pos};
-    auto read_hex4 = [&](std::size_t at, unsigned& out) {
-      if (at + 4 > n) return false;
-      out = 0;
-      for (std::size_t i = at; i < at + 4; ++i) {
-        if (!is_hex_digit(text[i])) return false;
-        out = out * 16 + hex_value(text[i]);
-      }
-      return true;
-    };
-    unsigned unit = 0;
-    if (!read_hex4(pos + 2, unit)) return {errc::invalid_string, pos};
-    if (unit >= 0xDC00 && unit <= 0xDFFF) return {errc::invalid_string, pos};  // lone low surrogate
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-      unsigned low = 0;
-      if (pos + 7 >= n || text[pos + 6] != '\\' || text[pos + 7] != 'u' || !read_hex4(pos + 8, low) ||
-          low < 0xDC00 || low > 0xDFFF) {
-        return {errc::invalid_string, pos};  // high surrogate without its low half
-      }
-      pos += 12;
-    } else {
-      pos += 6;
-    }
+    const std::size_t length = escape_length(text.substr(pos));
+    if (length == 0) return {errc::invalid_string, pos};
+    pos += length;
   }
   if (pos - start - 1 > max_bytes) return {errc::string_too_long, start};
   return {errc::ok, pos + 1};
@@ -1346,32 +1345,9 @@ PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
 // Checks the escapes from the backslash at p on (the rare, slower part).
 inline const char* bad_escape_from(const char* p, const char* end) noexcept {
   for (; p != end; p = find_backslash(p, end)) {
-    const std::string_view rest(p, static_cast<std::size_t>(end - p));
-    if (rest.size() < 2) return p;
-    const char e = rest[1];
-    if (e != 'u') {
-      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return p;
-      p += 2;
-      continue;
-    }
-    auto hex4 = [&](std::size_t at, unsigned& out) {
-      if (at + 4 > rest.size()) return false;
-      out = 0;
-      for (std::size_t i = at; i < at + 4; ++i) {
-        if (!is_hex_digit(rest[i])) return false;
-        out = out * 16 + hex_value(rest[i]);
-      }
-      return true;
-    };
-    unsigned unit = 0;
-    if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return p;  // lone low surrogate
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-      unsigned low = 0;
-      if (rest.size() < 12 || rest[6] != '\\' || rest[7] != 'u' || !hex4(8, low) || low < 0xDC00 || low > 0xDFFF) return p;
-      p += 12;
-    } else {
-      p += 6;
-    }
+    const std::size_t length = escape_length(std::string_view(p, static_cast<std::size_t>(end - p)));
+    if (length == 0) return p;
+    p += length;
   }
   return nullptr;
 }
@@ -3342,14 +3318,8 @@ struct ps_crud_keys {
   static constexpr json_key old{"old"};
   static constexpr json_key metadata{"metadata"};
 };
-struct sdk_keys {
+struct sdk_keys : ps_crud_keys {  // the same names, and the ids
   static constexpr bool has_ids = true;
-  static constexpr json_key op{"op"};
-  static constexpr json_key table{"type"};
-  static constexpr json_key id{"id"};
-  static constexpr json_key data{"data"};
-  static constexpr json_key old{"old"};
-  static constexpr json_key metadata{"metadata"};
   static constexpr json_key op_id{"op_id"};
   static constexpr json_key tx_id{"tx_id"};
 };

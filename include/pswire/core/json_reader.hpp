@@ -197,32 +197,9 @@ PSWIRE_HOT const char* find_backslash(const char* p, const char* end) noexcept {
 // Checks the escapes from the backslash at p on (the rare, slower part).
 inline const char* bad_escape_from(const char* p, const char* end) noexcept {
   for (; p != end; p = find_backslash(p, end)) {
-    const std::string_view rest(p, static_cast<std::size_t>(end - p));
-    if (rest.size() < 2) return p;
-    const char e = rest[1];
-    if (e != 'u') {
-      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return p;
-      p += 2;
-      continue;
-    }
-    auto hex4 = [&](std::size_t at, unsigned& out) {
-      if (at + 4 > rest.size()) return false;
-      out = 0;
-      for (std::size_t i = at; i < at + 4; ++i) {
-        if (!is_hex_digit(rest[i])) return false;
-        out = out * 16 + hex_value(rest[i]);
-      }
-      return true;
-    };
-    unsigned unit = 0;
-    if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return p;  // lone low surrogate
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-      unsigned low = 0;
-      if (rest.size() < 12 || rest[6] != '\\' || rest[7] != 'u' || !hex4(8, low) || low < 0xDC00 || low > 0xDFFF) return p;
-      p += 12;
-    } else {
-      p += 6;
-    }
+    const std::size_t length = escape_length(std::string_view(p, static_cast<std::size_t>(end - p)));
+    if (length == 0) return p;
+    p += length;
   }
   return nullptr;
 }

@@ -95,6 +95,31 @@ constexpr bool plain_string_bytes8(std::string_view text, std::size_t pos) noexc
   return (special & highs) == 0;
 }
 
+// Length of the valid escape sequence that starts `rest` (rest[0] is a
+// backslash), or 0: the two-character escapes, \uXXXX, and a high surrogate
+// only with its low half (a lone surrogate of either kind is invalid).
+constexpr std::size_t escape_length(std::string_view rest) noexcept {
+  if (rest.size() < 2) return 0;
+  const char e = rest[1];
+  if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') return 2;
+  if (e != 'u') return 0;
+  auto hex4 = [&](std::size_t at, unsigned& out) {
+    if (at + 4 > rest.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      if (!is_hex_digit(rest[i])) return false;
+      out = out * 16 + hex_value(rest[i]);
+    }
+    return true;
+  };
+  unsigned unit = 0;
+  if (!hex4(2, unit) || (unit >= 0xDC00 && unit <= 0xDFFF)) return 0;
+  if (unit < 0xD800 || unit > 0xDBFF) return 6;
+  unsigned low = 0;
+  const bool paired = rest.size() >= 12 && rest[6] == '\\' && rest[7] == 'u' && hex4(8, low) && low >= 0xDC00 && low <= 0xDFFF;
+  return paired ? 12 : 0;
+}
+
 // Scans the string whose opening quote is at text[pos]. Checks escapes,
 // surrogate pairing and unescaped control characters (UTF-8 is checked by
 // the caller, once per message).
@@ -111,35 +136,9 @@ constexpr scan_result scan_string(std::string_view text, std::size_t pos, std::s
       ++pos;
       continue;
     }
-    if (pos + 1 >= n) return {errc::invalid_string, pos};
-    const char e = text[pos + 1];
-    if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
-      pos += 2;
-      continue;
-    }
-    if (e != 'u') return {errc::invalid_string, pos};
-    auto read_hex4 = [&](std::size_t at, unsigned& out) {
-      if (at + 4 > n) return false;
-      out = 0;
-      for (std::size_t i = at; i < at + 4; ++i) {
-        if (!is_hex_digit(text[i])) return false;
-        out = out * 16 + hex_value(text[i]);
-      }
-      return true;
-    };
-    unsigned unit = 0;
-    if (!read_hex4(pos + 2, unit)) return {errc::invalid_string, pos};
-    if (unit >= 0xDC00 && unit <= 0xDFFF) return {errc::invalid_string, pos};  // lone low surrogate
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-      unsigned low = 0;
-      if (pos + 7 >= n || text[pos + 6] != '\\' || text[pos + 7] != 'u' || !read_hex4(pos + 8, low) ||
-          low < 0xDC00 || low > 0xDFFF) {
-        return {errc::invalid_string, pos};  // high surrogate without its low half
-      }
-      pos += 12;
-    } else {
-      pos += 6;
-    }
+    const std::size_t length = escape_length(text.substr(pos));
+    if (length == 0) return {errc::invalid_string, pos};
+    pos += length;
   }
   if (pos - start - 1 > max_bytes) return {errc::string_too_long, start};
   return {errc::ok, pos + 1};
