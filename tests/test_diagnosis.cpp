@@ -175,3 +175,14 @@ TEST_CASE("found by the fuzzers after the new reader: both passes agree, and the
   result_decoder r;
   CHECK(r.decode_result(std::string_view(buffer.get(), exact.size())));
 }
+
+TEST_CASE("a number or literal glued to \\f or \\x1a at the root is invalid_json, whichever stage 1 kernel ran") {
+  batch_decoder b;
+  for (std::string_view message : {std::string_view("0\x1a", 2), std::string_view("0\x0c"), std::string_view("true\x1a"),
+                                   std::string_view("92547409\x0c\x0c\x0c")}) {
+    CAPTURE(message);
+    CHECK(b.decode_batch(message).code() == errc::invalid_json);
+  }
+  CHECK(b.decode_batch(std::string_view("0 \x1a")).code() == errc::trailing_content);
+  CHECK(b.decode_batch(std::string_view("{}\x1a")).code() == errc::trailing_content);
+}

@@ -700,8 +700,17 @@ class json_reader {
  private:
   // After the root value: only the end of the index may follow.
   result<void> finish() {
-    if (*token_ < input_.size()) return fail_here(errc::trailing_content, "content after the message");
-    return {};
+    if (*token_ >= input_.size()) return {};
+    // simdjson's SIMD stage 1 classifies \f and \x1a as operators, so it
+    // splits them off a number or literal they are glued to (`0\x1a`); its
+    // scalar kernel and the validator read them as part of that token, which
+    // is then no value: invalid_json, whichever kernel ran.
+    const char last = buf_[token_[-1]], next = buf_[*token_];
+    const bool scalar = last == '-' || detail::is_digit(last) || last == 't' || last == 'f' || last == 'n';
+    if ((next == '\f' || next == '\x1a') && scalar && end_of_previous_token() == *token_) {
+      return fail(errc::invalid_json, detail::is_digit(last) || last == '-' ? *token_ : token_[-1], "a value glued to what follows");
+    }
+    return fail_here(errc::trailing_content, "content after the message");
   }
 
   template <class Body>
