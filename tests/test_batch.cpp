@@ -320,8 +320,9 @@ TEST_CASE("client path: add_rows() writes what add_row() one by one writes, for 
       std::string_view text;
       REQUIRE(row["data"].get(text) == simdjson::SUCCESS);
       data.emplace_back(text);
-      std::int64_t tx = 0;
-      rows.push_back({int64_t(row["id"]), row["tx_id"].get(tx) == simdjson::SUCCESS ? std::optional<std::int64_t>(tx) : std::nullopt, {}});
+      std::int64_t id = 0, tx = 0;
+      REQUIRE(row["id"].get(id) == simdjson::SUCCESS);
+      rows.push_back({id, row["tx_id"].get(tx) == simdjson::SUCCESS ? std::optional<std::int64_t>(tx) : std::nullopt, {}});
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i].data = data[i];
