@@ -21,7 +21,7 @@ std::string request_outcome(std::string_view body) {
 std::string line_roundtrip(std::string_view line) {
   checkpoint_decoder d;
   auto r = d.decode_sync_line(line);
-  if (!r) return "!" + test_support::error_name(r.error_info()) + ":" + std::string(r.error_info().path.view());
+  if (!r) return test_support::error_label(r.error_info());
   return encode([&](json_writer& w) { write_sync_line(w, *r); });
 }
 }  // namespace
@@ -244,7 +244,7 @@ TEST_CASE("sync line rejections") {
 
 TEST_CASE("write-checkpoint responses: 0 ..= 2^63-1; a negative id is refused (the core refuses it as a target)") {
   checkpoint_decoder d;
-  auto error_of = [](const auto& r) { return "!" + test_support::error_name(r.error_info()) + ":" + std::string(r.error_info().path.view()); };
+  auto error_of = [](const auto& r) { return test_support::error_label(r.error_info()); };
   auto write_checkpoint = [&](std::string_view id) {
     auto r = d.decode_write_checkpoint_response(R"({"data":{"write_checkpoint":")" + std::string(id) + R"("}})");
     return r ? std::to_string(r->write_checkpoint) : error_of(r);

@@ -14,7 +14,7 @@ using test_support::encode;
 
 namespace {
 
-std::string failure(const error& e) { return "!" + test_support::error_name(e) + ":" + std::string(e.path.view()); }
+std::string failure(const error& e) { return test_support::error_label(e); }
 
 // Decodes one result and re-encodes it, or "!error_name:path".
 std::string roundtrip(std::string_view json, result_dialect dialect = result_dialect::reference) {

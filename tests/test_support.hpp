@@ -27,6 +27,14 @@ std::string encode(Fn&& fn) {
 
 inline std::string error_name(const pswire::error& e) { return std::string(pswire::to_string(e.code)); }
 
+// "!error_name:path", built by appending: `"!" + std::string` trips g++ 12's
+// -Wrestrict false positive at -O3 -fno-exceptions.
+inline std::string error_label(const pswire::error& e) {
+  std::string label = "!";
+  label.append(pswire::to_string(e.code)).append(":").append(e.path.view());
+  return label;
+}
+
 // The non-empty lines of a file.
 inline std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
