@@ -43,6 +43,8 @@
 #define PSWIRE_CONCAT_(a, b) a##b
 #define PSWIRE_CONCAT(a, b) PSWIRE_CONCAT_(a, b)
 #define PSWIRE_TRY(expr) PSWIRE_TRY_(PSWIRE_CONCAT(pswire_try_, __COUNTER__), expr)
+// `name` is a variable name: it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PSWIRE_TRY_(name, expr)                     \
   do {                                              \
     if (auto&& name = (expr); !name) {              \
@@ -57,6 +59,7 @@
     if (!name) return name.error_info();            \
     (lhs) = std::move(*name);                       \
   } while (false)
+// NOLINTEND(bugprone-macro-parentheses)
 
 // The reader's per-token functions: inlined into the decoders' loops, as
 // simdjson inlines its own (a call per token costs more than the token).
@@ -400,7 +403,10 @@ class json_reader {
   }
 
   // Offset of the value in the message.
-  std::size_t offset_of(const json_value& v) const noexcept { return *v.token_; }
+  // A member, not static: an offset is into this reader's message.
+  std::size_t offset_of(const json_value& v) const noexcept {  // NOLINT(readability-convert-member-functions-to-static)
+    return *v.token_;
+  }
 
   // ---- typed reads. Each writes the value it read into `out` and returns
   // only success or the error: a value passed back inside a result was
@@ -839,7 +845,7 @@ class json_reader {
   // are copied whole, between the backslashes find_backslash finds.
   std::string_view unescape(std::string_view content) {
     struct appender {
-      char* out;
+      char* out = nullptr;
       std::size_t size = 0;
       void push_back(char c) noexcept { out[size++] = c; }
     } a{strings_.get() + strings_used_};
