@@ -1532,7 +1532,6 @@ class json_reader {
   // accepted it). The error run() returns comes from the diagnostic pass; the
   // two must agree, which tests and fuzzers check.
   errc fast_path_code() const noexcept { return fast_path_code_; }
-  bool diagnostic_mode() const noexcept { return diagnostic_; }
 
   // ---- the value the reader is at
 
