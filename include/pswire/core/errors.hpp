@@ -59,6 +59,11 @@ enum class errc : std::uint8_t {
   malformed_result,       // a result the reference client would refuse (write-api.md 5.3)
   // Checkpoints (checkpoints.hpp).
   ambiguous_sync_line,    // a sync line object with other than exactly one member
+  // BSON (core/bson_reader.hpp) and sync streams (sync_stream.hpp).
+  invalid_bson,           // a length, terminator, type byte or array key that breaks the BSON spec
+  unsupported_bson_type,  // a BSON type no sync-stream peer writes (decimal128, regex, code, ...)
+  line_too_large,         // a stream line over limits::max_message_bytes
+  truncated_stream,       // the stream ended inside a line
 };
 
 constexpr std::string_view to_string(errc code) noexcept {
@@ -90,6 +95,10 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::result_count_mismatch: return "result_count_mismatch";
     case errc::malformed_result: return "malformed_result";
     case errc::ambiguous_sync_line: return "ambiguous_sync_line";
+    case errc::invalid_bson: return "invalid_bson";
+    case errc::unsupported_bson_type: return "unsupported_bson_type";
+    case errc::line_too_large: return "line_too_large";
+    case errc::truncated_stream: return "truncated_stream";
   }
   return "unknown_error";
 }
