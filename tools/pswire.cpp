@@ -360,7 +360,7 @@ int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
 
 int detect(const char* path, bool lines) {
   pswire::canonical_codec codec(cli_limits);
-  pswire::checkpoint_decoder sync_lines(cli_limits);
+  pswire::sync_line_decoder sync_lines(cli_limits);
   std::string canonical;
   return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
     std::string_view best_kind, closest_kind;

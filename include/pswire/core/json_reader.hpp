@@ -112,7 +112,7 @@ constexpr bool is_syntax_error(errc code) noexcept {
 }
 
 // What a decoder expected where it failed, for the diagnostic detail.
-enum class expected : std::uint8_t { object, array, string, integer, boolean, null, count };
+enum class expected : std::uint8_t { object, array, string, integer, boolean, null, number, count };
 // What it found there: a JSON kind, or a token that is no JSON value.
 enum class found : std::uint8_t { object, array, string, number, boolean, null, nothing, count };
 
@@ -125,7 +125,7 @@ struct detail_text {
   }
 };
 inline constexpr auto type_mismatch_details = [] {
-  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null"};
+  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null", "a number"};
   constexpr std::string_view seen[] = {"an object", "an array", "a string", "a number", "a boolean", "null", "no value"};
   std::array<std::array<detail_text, std::size_t(found::count)>, std::size_t(expected::count)> table{};
   for (std::size_t e = 0; e < std::size(wanted); ++e) {
@@ -500,6 +500,29 @@ class json_reader {
     }
     ++token_;
     return true;
+  }
+
+  // A number of any form, as the nearest double; beyond the double range is number_out_of_range.
+  result<void> read_double(const json_value& v, double& out) {
+    const std::size_t at_offset = offset_of(v);
+    if (const char c = at(v); c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::number);
+    raw_value number;
+    PSWIRE_TRY(read_raw(v, number));  // checks the number's syntax and length
+    auto d = number.get_double();
+    if (!d) return fail(errc::number_out_of_range, at_offset, "number outside the double range");
+    out = *d;
+    return {};
+  }
+
+  PSWIRE_HOT result<void> read_bool(const json_value& v, bool& out) {
+    const char c = at(v);
+    if (c != 't' && c != 'f') return fail_type(detail::expected::boolean);
+    if (const std::string_view token = scalar_token(); token.size() != (c == 't' ? 4u : 5u) || !detail::is_literal(token)) {
+      return fail_here(errc::invalid_json, "expected a value");
+    }
+    ++token_;
+    out = c == 't';
+    return {};
   }
 
   // An integer or null (nullopt).
