@@ -14,6 +14,7 @@
 #include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
 #include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch
 #include "checkpoints.hpp"        // checkpoint requests, write checkpoints, sync lines
+#include "sync_stream.hpp"        // the sync stream cut into lines: NDJSON and BSON framing
 #include "results.hpp"            // transaction results, batch and message responses, client and server rules
 #include "error_classification.hpp"  // database errors to retryable or fatal error codes
 #include "message_kinds.hpp"       // every message kind by name, and its canonical form
