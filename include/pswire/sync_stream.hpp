@@ -59,7 +59,8 @@ class sync_stream_reader {
   }
 
   // End of input, after next_line() has used up the last chunk.
-  // errc::truncated_stream if a partial line is pending, at its offset.
+  // errc::truncated_stream if a partial line is pending, at its offset: the
+  // service ends every line, the last one too, so the stream was cut short.
   result<void> finish() {
     if (failure_) return failure_;
     PSWIRE_ASSERT(unread_.empty() && "sync_stream_reader::finish: the last chunk is not used up");
