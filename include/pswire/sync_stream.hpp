@@ -174,9 +174,8 @@ class sync_stream_reader {
   // The document length at `prefix` (4 bytes), checked. The content is the
   // line decoder's to check, its last byte (the NUL) included.
   result<std::size_t> bson_document_length(const char* prefix) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(prefix);
-    const std::uint32_t word = std::uint32_t{bytes[0]} | std::uint32_t{bytes[1]} << 8 | std::uint32_t{bytes[2]} << 16 |
-                               std::uint32_t{bytes[3]} << 24;
+    std::uint32_t word = 0;
+    for (std::size_t i = 0; i < bson_length_bytes; ++i) word |= std::uint32_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
     // A length with the sign bit set is negative as an int32.
     if (word > std::uint32_t{std::numeric_limits<std::int32_t>::max()} || word < bson_min_document_bytes) {
       return fail(errc::invalid_bson, "a BSON document length below 5 or negative");
