@@ -5025,9 +5025,9 @@ class sync_stream_reader {
   result<std::optional<std::string_view>> next_ndjson_line() {
     while (!unread_.empty()) {
       const std::size_t pending = carried_.size();
-      // The '\n' of a line within the limit comes within max + 1 bytes
-      // (the line and a '\r'): searching further would only find a line too
-      // large, so the search, and the buffer, stay bounded.
+      // At most max + 1 bytes (the line and a '\r') come before the '\n' of
+      // a line within the limit: searching further would only find a line
+      // too large, so the search, and the buffer, stay bounded.
       const std::size_t reach = max_line_bytes_ > std::numeric_limits<std::size_t>::max() - 2
                                     ? std::numeric_limits<std::size_t>::max()
                                     : max_line_bytes_ + 2;
