@@ -18,6 +18,7 @@
 #include "checkpoints.hpp"        // checkpoint requests, write checkpoints, client and server rules
 #include "service_error.hpp"      // the service's {"error":{...}} envelope
 #include "sync_lines.hpp"         // sync stream lines, in JSON and BSON
+#include "sync_stream.hpp"        // the sync stream cut into lines: NDJSON and BSON framing
 #include "results.hpp"            // transaction results, batch and message responses, client and server rules
 #include "error_classification.hpp"  // database errors to retryable or fatal error codes
 #include "message_kinds.hpp"       // every message kind by name, and its canonical form
