@@ -2935,15 +2935,6 @@ class bson_reader {
     return true;
   }
 
-  result<void> read_optional_int64(const bson_value& v, std::optional<std::int64_t>& out) {
-    if (v.type_ == bson_type::null || v.type_ == bson_type::undefined) {
-      out.reset();
-      pos_ = v.value_at_;
-      return {};
-    }
-    return read_int64(v, out);
-  }
-
   // Any value, validated and converted to its JSON text (in this reader's
   // buffer): objects, arrays, strings, numbers (int32 and int64 as integers,
   // doubles in the shortest form that reads back), booleans and null. A type
@@ -5810,7 +5801,8 @@ result<std::size_t> encode_sync_line_bson(std::string& out, const Line& line) {
 // each) or as concatenated BSON documents (each led by its little-endian int32
 // total length). HTTP hands them over in chunks of any size; the reader cuts
 // the chunks back into whole lines for a line decoder, copying only the lines
-// that span chunks.
+// that span chunks. The writer frames lines the other way, for servers and
+// test services.
 
 
 
@@ -6018,6 +6010,41 @@ class sync_stream_reader {
   bool carried_is_returned_line_ = false;  // carried_ is the line next_line() returned last
   std::uint64_t line_start_ = 0;           // the stream offset of the line being read
   error failure_;                          // set once: the reader stays failed until reset()
+};
+
+// Appends sync lines to `out` in either framing: NDJSON (the line's JSON and
+// '\n') or BSON (one document per line). A line that cannot be written (a
+// NaN, a key with a NUL byte in BSON) is reported and leaves `out` as it was,
+// so the stream written so far stays whole.
+class sync_stream_writer {
+ public:
+  sync_stream_writer(stream_framing framing, std::string& out PSWIRE_LIFETIMEBOUND) noexcept
+      : framing_(framing), out_(&out) {}
+
+  // Any line type, or a sync_line. The bytes appended for it, or the error.
+  template <class Line>
+  result<std::size_t> write(const Line& line) {
+    if (framing_ == stream_framing::bson) return encode_sync_line_bson(*out_, line);
+    const std::size_t before = out_->size();
+    error status;
+    {
+      json_writer w{string_sink(*out_)};
+      write_sync_line(w, line);
+      status = w.status();
+    }
+    if (status) {
+      out_->resize(before);
+      return status;
+    }
+    out_->push_back('\n');
+    return out_->size() - before;
+  }
+
+  stream_framing framing() const noexcept { return framing_; }
+
+ private:
+  stream_framing framing_;
+  std::string* out_;
 };
 
 }  // namespace pswire

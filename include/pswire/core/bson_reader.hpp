@@ -211,15 +211,6 @@ class bson_reader {
     return true;
   }
 
-  result<void> read_optional_int64(const bson_value& v, std::optional<std::int64_t>& out) {
-    if (v.type_ == bson_type::null || v.type_ == bson_type::undefined) {
-      out.reset();
-      pos_ = v.value_at_;
-      return {};
-    }
-    return read_int64(v, out);
-  }
-
   // Any value, validated and converted to its JSON text (in this reader's
   // buffer): objects, arrays, strings, numbers (int32 and int64 as integers,
   // doubles in the shortest form that reads back), booleans and null. A type
