@@ -224,7 +224,7 @@ std::uint64_t touch(const pswire::sync_line& line) {
           std::uint64_t sum = l.bucket.size() + touch(l.after) + touch(l.next_after) + l.has_more.value_or(false);
           for (const pswire::oplog_entry& e : l.data) {
             sum += static_cast<std::uint64_t>(e.op_id) + static_cast<std::uint64_t>(e.op) + touch(e.object_type) +
-                   touch(e.object_id) + touch(e.subkey) + (e.data ? e.data->size() : e.legacy_data.text().size()) + e.checksum;
+                   touch(e.object_id) + touch(e.subkey) + (e.data ? e.data->wire_bytes().size() : e.legacy_data.text().size()) + e.checksum;
           }
           return sum;
         } else if constexpr (std::is_same_v<T, pswire::token_expires_in_line>) {
