@@ -35,10 +35,29 @@ class bson_writer {
   void begin_array() { open(bson_type_array); }
   void end_array() { close(true); }
 
-  // The next value's name, in a document (array elements are named by index).
+  // The next value's name, in a document (array elements are named by
+  // index). Written at once, after a placeholder for the type byte that the
+  // value fills in, so the name need not outlive this call.
   void key(std::string_view name) {
+    if (failed()) return;
+    if (depth_ == 0 || frames_[depth_ - 1].is_array || has_key_) return fail(errc::internal_error, "bson_writer: a key where none belongs");
     if (name.find('\0') != std::string_view::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
-    key_ = name;
+    type_at_ = out_->size();
+    put_char('\0');
+    out_->append(name);
+    put_char('\0');
+    has_key_ = true;
+  }
+  // A JSON member name's content, escapes included: unescaped into the document.
+  void key(raw_string name) {
+    if (!name.has_escapes()) return key(name.escaped());
+    if (failed()) return;
+    if (depth_ == 0 || frames_[depth_ - 1].is_array || has_key_) return fail(errc::internal_error, "bson_writer: a key where none belongs");
+    type_at_ = out_->size();
+    put_char('\0');
+    name.unescape_to(*out_);
+    if (out_->find('\0', type_at_ + 1) != std::string::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
+    put_char('\0');
     has_key_ = true;
   }
   template <std::size_t N>
@@ -114,8 +133,8 @@ class bson_writer {
     for (int i = 0; i < bytes; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
     out_->append(b, static_cast<std::size_t>(bytes));
   }
-  void patch_length(std::size_t at) {
-    const std::size_t length = out_->size() - at;
+  // Writes `length` into the 4 placeholder bytes at `at`.
+  void patch_length(std::size_t at, std::size_t length) {
     if (length > std::size_t(std::numeric_limits<std::int32_t>::max())) return fail(errc::not_representable, "a BSON document or string is under 2 GiB");
     const auto v = static_cast<std::uint32_t>(length);
     for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
@@ -126,17 +145,17 @@ class bson_writer {
     if (failed()) return;
     if (depth_ == 0) return fail(errc::internal_error, "bson_writer: a value outside the document");
     frame& f = frames_[depth_ - 1];
-    put_char(static_cast<char>(type));
     if (f.is_array) {
+      put_char(static_cast<char>(type));
       char digits[20];
       const auto end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
       out_->append(digits, static_cast<std::size_t>(end - digits));
+      put_char('\0');
     } else {
       if (!has_key_) return fail(errc::internal_error, "bson_writer: a member without a key");
-      out_->append(key_);
+      (*out_)[type_at_] = static_cast<char>(type);
       has_key_ = false;
     }
-    put_char('\0');
     ++f.count;
   }
 
@@ -154,9 +173,10 @@ class bson_writer {
   }
   void close(bool array) {
     if (failed()) return;
-    if (depth_ == 0 || frames_[depth_ - 1].is_array != array) return fail(errc::internal_error, "bson_writer: unbalanced document");
+    if (depth_ == 0 || frames_[depth_ - 1].is_array != array || has_key_) return fail(errc::internal_error, "bson_writer: unbalanced document");
     put_char('\0');
-    patch_length(frames_[--depth_].length_at);
+    const std::size_t at = frames_[--depth_].length_at;
+    patch_length(at, out_->size() - at);  // a document's length counts itself
   }
 
   std::size_t string_header() {
@@ -165,36 +185,34 @@ class bson_writer {
     put_le(0, 4);
     return at;
   }
-  // The length counts the bytes and the terminator, not the length itself.
+  // A string's length counts its bytes and the terminator, not the length itself.
   void end_string(std::size_t at) {
     put_char('\0');
-    const std::size_t length = out_->size() - at - 4;
-    if (length > std::size_t(std::numeric_limits<std::int32_t>::max())) return fail(errc::not_representable, "a BSON string is under 2 GiB");
-    const auto v = static_cast<std::uint32_t>(length);
-    for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    patch_length(at, out_->size() - at - 4);
   }
 
   void convert(pswire::raw_value v, std::size_t depth) {
     if (failed()) return;
     if (depth == max_depth) return fail(errc::not_representable, "nesting deeper than the BSON writer's 256 levels");
     switch (v.kind()) {
-      case json_kind::object:
+      case json_kind::object: {
+        const raw_object object(v.text());
         begin_object();
-        for (const raw_member& m : *v.get_object()) {
+        for (const raw_member& m : object) {
           if (failed()) return;
-          // The key is unescaped straight into the output, after the type byte written by element().
-          key_scratch_.clear();
-          m.key.unescape_to(key_scratch_);
-          key(key_scratch_);
+          key(m.key);
           convert(m.value, depth + 1);
         }
         end_object();
         return;
-      case json_kind::array:
+      }
+      case json_kind::array: {
+        const raw_array array(v.text());
         begin_array();
-        for (const pswire::raw_value& e : *v.get_array()) convert(e, depth + 1);
+        for (const pswire::raw_value& e : array) convert(e, depth + 1);
         end_array();
         return;
+      }
       case json_kind::string: return string_value(*v.get_string());
       case json_kind::number:
         if (auto n = v.get_int64(); n && v.is_integer()) return int_value(*n);
@@ -214,10 +232,9 @@ class bson_writer {
   std::size_t start_;
   std::array<frame, max_depth> frames_{};
   std::size_t depth_ = 0;
-  std::string_view key_;
+  std::size_t type_at_ = 0;  // the placeholder key() wrote for the next member's type
   bool has_key_ = false;
   bool wrote_ = false;
-  std::string key_scratch_;
   error error_{};
 };
 
