@@ -397,17 +397,17 @@ function serviceLines() {
     put('1', 'lists', 'l1', 2582164875, // an op checksum above int32: a double in BSON
       { name: 'caf\u00e9 \u2028 \u2029 \u0085 nul\u0000 \u{1F600}', big: 9223372036854775807n, neg: -1.5e-7 }),
     put('2', 'lists', 'l2', 3442149460n, { name: 'bigint checksum (int64 in BSON)', empty: '' }),
-    remove('3', 'lists', 'l2', 0),
+    remove('3', 'lists', 'l2', 2147483648), // the first op checksum past int32
     { op_id: '4', op: 'MOVE', checksum: 2147483647 },
   ];
   const listOps2 = [put('5', 'lists', 'l3', 1, { name: 'second chunk' })];
-  const mineOps = [
+  const mineOps = [ // adds up to 2147483647
     { op_id: '6', op: 'CLEAR', checksum: -2147483648 },
     put('7', 'todos', 't1', 4294967295, { description: 'max uint32 checksum', done: 0 }),
-    put('8', 'todos', 't2', 2147483648, { description: 'escapes " \\ / \n \t \u0001 \u001f \u007f' }),
+    put('8', 'todos', 't2', 0, { description: 'escapes " \\ / \n \t \u0001 \u001f \u007f' }),
   ];
   const listOps3 = [
-    put('10', 'lists', 'l1', 12345, { name: 'renamed' }),
+    put('10', 'lists', 'l1', 713103905, { name: 'renamed' }), // brings the bucket to -2147483648
     remove('11', 'lists', 'l3', 4000000000),
     put('12', 'lists', 'l4', -0, { name: 'checksum -0 (the service never sends it; js-bson writes a double)' }),
   ];
