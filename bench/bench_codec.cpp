@@ -154,6 +154,7 @@ struct pswire_decoders {
   pswire::batch_decoder batch;
   pswire::result_decoder results;
   pswire::checkpoint_decoder checkpoints;
+  pswire::sync_line_decoder sync_lines;
 };
 
 std::uint64_t touch(std::optional<std::string_view> s) { return s ? s->size() : 0; }
@@ -223,7 +224,7 @@ std::uint64_t touch(const pswire::sync_line& line) {
           std::uint64_t sum = l.bucket.size() + touch(l.after) + touch(l.next_after) + l.has_more.value_or(false);
           for (const pswire::oplog_entry& e : l.data) {
             sum += static_cast<std::uint64_t>(e.op_id) + static_cast<std::uint64_t>(e.op) + touch(e.object_type) +
-                   touch(e.object_id) + touch(e.subkey) + e.data.text().size() + e.checksum;
+                   touch(e.object_id) + touch(e.subkey) + (e.data ? e.data->size() : e.legacy_data.text().size()) + e.checksum;
           }
           return sum;
         } else if constexpr (std::is_same_v<T, pswire::token_expires_in_line>) {
@@ -251,7 +252,7 @@ std::uint64_t pswire_decode(pswire_decoders& d, kind type, pswire::json_input js
     }
     case kind::checkpoint_response:
       return static_cast<std::uint64_t>(must(d.checkpoints.decode_checkpoint_request_response(json.text)).checkpoint_request_id);
-    case kind::sync_lines: return touch(must(d.checkpoints.decode_sync_line(json)));
+    case kind::sync_lines: return touch(must(d.sync_lines.decode_sync_line(json)));
   }
   return 0;
 }

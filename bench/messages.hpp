@@ -340,7 +340,7 @@ inline void add_bucket_names(sync_stream_source& s, rng& r, std::size_t count) {
 }
 
 // Todo rows as the service sends them (raw_data mode): ids, and the row
-// JSON as a JSON string, escaped once here.
+// JSON (the encoder writes it as a JSON string).
 inline void add_todo_rows(sync_stream_source& s, rng& r, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     s.ids.push_back(uuid_v4(r));
@@ -352,9 +352,8 @@ inline void add_todo_rows(sync_stream_source& s, rng& r, std::size_t count) {
     w.key("list_id"), w.string_value(s.ids[r.below(s.ids.size())]);
     w.key("priority"), w.double_value(static_cast<double>(r.below(1000)) / 8.0);
     w.end_object();
-    std::string escaped;
-    pswire::json_writer{pswire::string_sink(escaped)}.string_value(data);
-    s.row_data.push_back(std::move(escaped));
+    w.flush();
+    s.row_data.push_back(std::move(data));
   }
 }
 
@@ -376,7 +375,7 @@ inline std::span<const pswire::oplog_entry> add_oplog(sync_stream_source& s, rng
     e.object_type = "todos";
     e.object_id = s.ids[k];
     e.checksum = static_cast<pswire::checksum32>(r.next());
-    if (e.op == pswire::oplog_op::put) e.data = pswire::raw_value(s.row_data[k]);
+    if (e.op == pswire::oplog_op::put) e.data = s.row_data[k];
     ops.push_back(e);
   }
   s.oplogs.push_back(std::move(ops));

@@ -189,7 +189,8 @@ int checkpoint_response(const char* queue_path, const char* response_path, const
   pswire::checkpoint_decoder decoder;
   auto response = decoder.decode_checkpoint_request_response(*body);
   if (!response) {
-    auto service = decoder.decode_service_error(*body);
+    pswire::service_error_decoder errors;
+    auto service = errors.decode_service_error(*body);
     if (!service) return fail("checkpoint response", response.error_info());
     std::printf("client: the service refused the request: %.*s\n", int(service->code.size()), service->code.data());
     return 1;
@@ -198,8 +199,9 @@ int checkpoint_response(const char* queue_path, const char* response_path, const
   std::printf("client: target checkpoint request id %lld\n", static_cast<long long>(target));
 
   std::optional<std::int64_t> announced, last_seen;  // write checkpoints: of the open checkpoint, of the last complete one
+  pswire::sync_line_decoder lines;
   for (const std::string& text : example::read_lines(stream_path)) {
-    auto line = decoder.decode_sync_line(text);
+    auto line = lines.decode_sync_line(text);
     if (!line) return fail("sync line", line.error_info());
     if (const auto* full = std::get_if<pswire::checkpoint_line>(&*line)) announced = full->write_checkpoint;
     if (const auto* diff = std::get_if<pswire::checkpoint_diff_line>(&*line)) announced = diff->write_checkpoint;

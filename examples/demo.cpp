@@ -172,6 +172,7 @@ std::vector<std::string> read_lines(const char* path) {
 // until a full checkpoint carries a write_checkpoint >= the request id.
 bool follow_checkpoint(const std::vector<std::string>& stream) {
   pswire::checkpoint_decoder client, server;
+  pswire::sync_line_decoder stream_lines;
   std::string body;
   pswire::json_writer w{pswire::string_sink(body)};
   const pswire::checkpoint_request request{"c2d9b4e0-client", 7};  // powersync_control('next_checkpoint_request_id')
@@ -190,7 +191,7 @@ bool follow_checkpoint(const std::vector<std::string>& stream) {
 
   std::optional<std::int64_t> write_checkpoint, last_seen;
   for (const std::string& text : stream) {
-    auto line = client.decode_sync_line(text);
+    auto line = stream_lines.decode_sync_line(text);
     if (!line) return print_error("sync line", line.error_info()), false;
     if (const auto* c = std::get_if<pswire::checkpoint_line>(&*line)) {
       write_checkpoint = c->write_checkpoint;

@@ -19,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                             [](W& w, const auto& m) { pswire::write_custom_checkpoint_request(w, m); });
   fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_custom_checkpoint_response(in); },
                             [](W& w, const auto& m) { pswire::write_custom_checkpoint_response(w, m); });
-  fuzz_support::check_codec(input, decoder, [](D& d, std::string_view in) { return d.decode_service_error(in); },
+  static pswire::service_error_decoder errors;
+  fuzz_support::check_codec(input, errors,
+                            [](pswire::service_error_decoder& d, std::string_view in) { return d.decode_service_error(in); },
                             [](W& w, const auto& m) { pswire::write_service_error(w, m); });
   return 0;
 }

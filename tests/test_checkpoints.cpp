@@ -4,6 +4,8 @@
 #include <pswire/big_integer.hpp>
 
 #include <pswire/checkpoints.hpp>
+#include <pswire/service_error.hpp>
+#include <pswire/sync_lines.hpp>
 
 #include <string>
 #include <type_traits>
@@ -19,7 +21,7 @@ std::string request_outcome(std::string_view body) {
   return std::to_string(r->checkpoint_request_id);
 }
 std::string line_roundtrip(std::string_view line) {
-  checkpoint_decoder d;
+  sync_line_decoder d;
   auto r = d.decode_sync_line(line);
   if (!r) return test_support::error_label(r.error_info());
   return encode([&](json_writer& w) { write_sync_line(w, *r); });
@@ -108,7 +110,7 @@ TEST_CASE("the PoC custom checkpoint") {
 }
 
 TEST_CASE("the service error envelope") {
-  checkpoint_decoder d;
+  service_error_decoder d;
   const std::string validation =
       R"({"error":{"name":"ValidationError","code":"PSYNC_S2001","description":"Validation failed","details":"[{\"path\":\"checkpoint_request_id\"}]","status":400}})";
   auto e = d.decode_service_error(validation);
@@ -172,7 +174,7 @@ TEST_CASE("the canonical form of a sync line decodes under the limits its input 
   limits tight;
   tight.max_elements = 2;  // the most members of any object in `line`
   tight.max_message_bytes = line.size();
-  checkpoint_decoder d(tight);
+  sync_line_decoder d(tight);
   auto decoded = d.decode_sync_line(line);
   REQUIRE(decoded);
   CHECK_FALSE(std::get<checkpoint_line>(*decoded).buckets[0].priority);
@@ -185,7 +187,7 @@ TEST_CASE("the canonical form of a sync line decodes under the limits its input 
 }
 
 TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {
-  checkpoint_decoder d;
+  sync_line_decoder d;
   auto checksum_of = [&](std::string_view value) -> std::string {
     const std::string line = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"a","checksum":)" + std::string(value) + "}]}}";
     auto r = d.decode_sync_line(line);
@@ -206,7 +208,7 @@ TEST_CASE("checksums: int32, uint32 or integral double, held as uint32") {
 }
 
 TEST_CASE("write_checkpoint is absent or null; ids are exact int64") {
-  checkpoint_decoder d;
+  sync_line_decoder d;
   auto line = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"9223372036854775807","write_checkpoint":"9223372036854775807","buckets":[]}})");
   REQUIRE(line);
   CHECK(std::get<checkpoint_line>(*line).write_checkpoint == max_checkpoint_id);
@@ -263,7 +265,8 @@ TEST_CASE("write-checkpoint responses: 0 ..= 2^63-1; a negative id is refused (t
   CHECK(custom("3") == "3");
   CHECK(custom("-3") == "!number_out_of_range:checkpoint");
   // A sync line's write_checkpoint is read as the core reads it: any i64.
-  auto line = d.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","write_checkpoint":"-1","buckets":[]}})");
+  sync_line_decoder lines;
+  auto line = lines.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","write_checkpoint":"-1","buckets":[]}})");
   REQUIRE(line);
   CHECK(std::get<checkpoint_line>(*line).write_checkpoint == -1);
 }
@@ -281,9 +284,9 @@ TEST_CASE("token_expires_in: the core's i32 field") {
 // Whether a decoding call compiles for an input of type Input (concepts, so
 // that a deleted overload makes them false instead of an error).
 template <class Input>
-concept decodes_sync_line = requires(checkpoint_decoder& d, Input&& in) { d.decode_sync_line(std::forward<Input>(in)); };
+concept decodes_sync_line = requires(sync_line_decoder& d, Input&& in) { d.decode_sync_line(std::forward<Input>(in)); };
 template <class Input>
-concept decodes_service_error = requires(checkpoint_decoder& d, Input&& in) { d.decode_service_error(std::forward<Input>(in)); };
+concept decodes_service_error = requires(service_error_decoder& d, Input&& in) { d.decode_service_error(std::forward<Input>(in)); };
 template <class Input>
 concept decodes_checkpoint_request =
     requires(checkpoint_decoder& d, Input&& in) { d.decode_checkpoint_request(std::forward<Input>(in)); };
@@ -330,7 +333,7 @@ TEST_CASE("shared rules: the service's max rule and the client's predicates") {
 TEST_CASE("errors found on raw values point at them, also when the decoder copied the input") {
   // Raw views point into the caller's input, not the decoder's padded copy;
   // their offsets were once reported as the end of the message.
-  checkpoint_decoder d;
+  sync_line_decoder d;
   const std::string_view subscriptions =
       R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":1,"subscriptions":5}]}})";
   auto line = d.decode_sync_line(subscriptions);

@@ -163,7 +163,7 @@ TEST_CASE("found by the fuzzers after the new reader: both passes agree, and the
   batch_decoder b;
   // A structural character after a root scalar starts the next token: trailing content.
   CHECK(b.decode_batch(std::string_view(R"(9999{"transactions":[]})")).code() == errc::trailing_content);
-  checkpoint_decoder c;
+  sync_line_decoder c;
   CHECK(c.decode_sync_line(std::string_view(R"(true{"checkpoint_complete":{"last_op_id":"5"}})")).code() == errc::trailing_content);
   // A value the decoder reads that starts like a bad number is invalid_number, as the validator says.
   crud_decoder d;

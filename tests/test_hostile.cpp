@@ -51,10 +51,10 @@ const std::vector<family>& families() {
       {"checkpoint request", R"({"client_id":"c","checkpoint_request_id":"7","x":@})",
        [](std::string_view in, const limits& lim) { return error_of(checkpoint_decoder(lim).decode_checkpoint_request(in)); }},
       {"checkpoint sync line", R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":1,"x":@}]}})",
-       [](std::string_view in, const limits& lim) { return error_of(checkpoint_decoder(lim).decode_sync_line(in)); }},
+       [](std::string_view in, const limits& lim) { return error_of(sync_line_decoder(lim).decode_sync_line(in)); }},
       {"data sync line",
        R"({"data":{"bucket":"b","data":[{"op_id":"1","op":"PUT","object_type":"t","object_id":"a","checksum":1,"data":{"v":@}}]}})",
-       [](std::string_view in, const limits& lim) { return error_of(checkpoint_decoder(lim).decode_sync_line(in)); }},
+       [](std::string_view in, const limits& lim) { return error_of(sync_line_decoder(lim).decode_sync_line(in)); }},
       {"result", R"({"status":"fatal_error","requires_client_handling":true,"failed_operation":{"error_code":"E","details":@}})",
        [](std::string_view in, const limits& lim) { return error_of(result_decoder(lim).decode_result(in)); }},
       {"batch result", R"({"results":[{"status":"success","x":@}]})",
@@ -202,7 +202,7 @@ TEST_CASE("numbers: RFC 8259 spellings only; -0 and 1e400 are valid JSON") {
         "number_out_of_range");
   CHECK(error_name(d.decode(R"({"op_id":9223372036854775808,"op":"PUT","type":"t","id":"a"})", crud_dialect::sdk)
                        .error_info()) == "number_out_of_range");
-  checkpoint_decoder c;
+  sync_line_decoder c;
   CHECK(error_name(c.decode_sync_line(R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":1e400}]}})")
                        .error_info()) == "number_out_of_range");
   // -0 as a checksum is 0; as raw row data it stays -0, byte for byte.
@@ -240,11 +240,12 @@ TEST_CASE("100k levels of nesting: depth_exceeded at the first bracket past limi
   crud_decoder d;
   batch_decoder b;
   checkpoint_decoder c;
+  sync_line_decoder s;
   result_decoder r;
   for (const std::string* value : {&arrays, &objects, &unclosed}) {
     const std::size_t at = value == &objects ? 5 * max_depth : max_depth;
     for (const error& e : {d.decode(*value, crud_dialect::sdk).error_info(), b.decode_batch(*value).error_info(),
-                          c.decode_sync_line(*value).error_info(), c.decode_checkpoint_request(*value).error_info(),
+                          s.decode_sync_line(*value).error_info(), c.decode_checkpoint_request(*value).error_info(),
                           r.decode_result(*value).error_info()}) {
       CHECK(error_name(e) == "depth_exceeded");
       CHECK(e.offset == at);
@@ -266,11 +267,11 @@ TEST_CASE("a megabyte of digits is number_too_long, wherever the number is") {
   const std::string tx_id = R"({"transactions":[{"crud":[],"transaction_id":)" + digits + "}]}";
   CHECK(error_name(b.decode_batch(tx_id).error_info()) == "number_too_long");
   CHECK(b.decode_batch(tx_id).error_info().offset == tx_id.find('7'));
-  checkpoint_decoder c;
+  sync_line_decoder c;
   const std::string checksum = R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":)" + digits + "}]}}";
   CHECK(error_name(c.decode_sync_line(checksum).error_info()) == "number_too_long");
   const std::string request_id = R"({"client_id":"c","checkpoint_request_id":)" + digits + "}";
-  CHECK(error_name(c.decode_checkpoint_request(request_id).error_info()) == "number_too_long");
+  CHECK(error_name(checkpoint_decoder().decode_checkpoint_request(request_id).error_info()) == "number_too_long");
   result_decoder r;
   const std::string retry = R"({"status":"retryable_error","retry_after_ms":)" + digits + "}";
   CHECK(error_name(r.decode_result(retry).error_info()) == "number_too_long");
@@ -364,10 +365,10 @@ TEST_CASE("a protocol member twice is duplicate_key at the second name, escaped 
   const std::string_view transaction = R"({"crud":[],"transaction_id":1,"transaction_id":1})";
   CHECK(error_name(b.decode_transaction(transaction).error_info()) == "duplicate_key");
 
-  checkpoint_decoder c;
+  sync_line_decoder c;
   const std::string_view request = R"({"client_id":"a","checkpoint_request_id":"1","client_\u0069d":"b"})";
-  CHECK(error_name(c.decode_checkpoint_request(request).error_info()) == "duplicate_key");
-  CHECK(c.decode_checkpoint_request(request).error_info().offset == request.rfind(",\"") + 1);
+  CHECK(error_name(checkpoint_decoder().decode_checkpoint_request(request).error_info()) == "duplicate_key");
+  CHECK(checkpoint_decoder().decode_checkpoint_request(request).error_info().offset == request.rfind(",\"") + 1);
   const std::string_view line = R"({"checkpoint":{"last_op_id":"1","buckets":[],"last_op_id":"2"}})";
   CHECK(error_name(c.decode_sync_line(line).error_info()) == "duplicate_key");
   CHECK(c.decode_sync_line(line).error_info().offset == line.rfind(",\"") + 1);
@@ -395,7 +396,7 @@ TEST_CASE("escaped member names mean the same as plain ones") {
   CHECK(escaped->table == "todos");
   CHECK(escaped->id == "a");
   CHECK(escaped->as_put()->data.find("v")->text() == "1");
-  checkpoint_decoder c;
+  sync_line_decoder c;
   auto line = c.decode_sync_line(R"({"checkpoint\u005fcomplete":{"last_op_id":"3"}})");
   REQUIRE(line);
   CHECK(std::holds_alternative<checkpoint_complete_line>(*line));
@@ -428,6 +429,7 @@ TEST_CASE("every truncation of a valid message is rejected with a named syntax e
   crud_decoder d;
   batch_decoder b;
   checkpoint_decoder c;
+  sync_line_decoder s;
   result_decoder r;
   const message messages[] = {
       {R"({"op_id":12,"op":"PATCH","type":"todos","id":"a\"\\\u00e9é😀","tx_id":-3,"data":{"n":-1.5e-7,"s":"\ud83d\ude00\n","t":true,"f":false,"z":null,"a":[1,{}]},"metadata":"m"})",
@@ -441,9 +443,9 @@ TEST_CASE("every truncation of a valid message is rejected with a named syntax e
       {R"({"client_id":"c-1","checkpoint_request_id":"42"})",
        [&](std::string_view in) { return c.decode_checkpoint_request(in).error_info(); }},
       {R"({"checkpoint":{"last_op_id":"10","write_checkpoint":"5","buckets":[{"bucket":"b[\"u\"]","checksum":-1712802421,"count":2,"priority":3}]}})",
-       [&](std::string_view in) { return c.decode_sync_line(in).error_info(); }},
+       [&](std::string_view in) { return s.decode_sync_line(in).error_info(); }},
       {R"({"data":{"bucket":"b","after":"0","next_after":"10","has_more":false,"data":[{"op_id":"9","op":"PUT","object_type":"lists","object_id":"l1","checksum":4294967295,"data":"{\"a\":1}"}]}})",
-       [&](std::string_view in) { return c.decode_sync_line(in).error_info(); }},
+       [&](std::string_view in) { return s.decode_sync_line(in).error_info(); }},
       {R"({"status":"fatal_error","requires_client_handling":false,"message":"m","failed_operation":{"error_code":"E","details":{"x":[1,2]},"operation_index":0}})",
        [&](std::string_view in) { return r.decode_result(in).error_info(); }},
       {R"({"results":[{"status":"success"},{"status":"retryable_error","retry_after_ms":500}]})",

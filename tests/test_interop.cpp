@@ -170,7 +170,8 @@ TEST_SUITE("interop") {
   }
 
   TEST_CASE("checkpoint-request session: the core applied what pswire's client rules predict") {
-    checkpoint_decoder decoder, lines;
+    checkpoint_decoder decoder;
+    sync_line_decoder lines;
     bool queue_empty = true;
     std::optional<std::int64_t> target, last_seen, requested, answered, applied;
     std::size_t checked_completes = 0;

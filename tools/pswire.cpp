@@ -1,7 +1,10 @@
 // pswire: the command-line face of the codec.
 //   pswire decode KIND [FILE] [--lines] [--pretty]   canonical re-encoding, or a named error
+//   pswire decode sync-line --bson [FILE]            one BSON sync line, as canonical JSON
+//   pswire decode sync-stream --framing F [FILE]     a whole sync stream, one canonical JSON line per line
 //   pswire detect [FILE] [--lines]                   the message kind of an input
 //   pswire convert crud-rows batch [FILE]            ps_crud rows (one per line) -> upload batches
+//   pswire convert sync-stream FROM TO [FILE]        a sync stream from one framing into the other
 //   pswire help [COMMAND]                            the manual (also --help, -h, COMMAND --help)
 // Exit 0 on success, 1 on bad input, 2 on bad usage.
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include <cstring>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -65,8 +69,11 @@ static_assert(std::size(detect_order) == pswire::message_kind_names.size(), "det
 
 constexpr std::string_view synopsis[] = {
     "pswire decode KIND [FILE] [--lines] [--pretty]",
+    "pswire decode sync-line --bson [FILE] [--pretty]",
+    "pswire decode sync-stream --framing ndjson|bson [FILE]",
     "pswire detect [FILE] [--lines]",
     "pswire convert crud-rows batch [FILE]",
+    "pswire convert sync-stream ndjson|bson ndjson|bson [FILE]",
     "pswire help [COMMAND]    (also: pswire --help, pswire COMMAND --help)",
 };
 
@@ -86,7 +93,21 @@ constexpr std::string_view decode_help =
     "              any line was bad.\n"
     "    --pretty  indent the output for humans (two spaces a level, one\n"
     "              member per line); the values are those of the canonical\n"
-    "              form.\n";
+    "              form.\n"
+    "\n"
+    "pswire decode sync-line --bson [FILE] [--pretty]\n"
+    "    Reads one sync line as a BSON document (exactly its bytes) and prints\n"
+    "    the canonical JSON form of the line, the same as its JSON form gives.\n"
+    "    Errors as above; PATH is the path of the offending BSON element.\n"
+    "\n"
+    "pswire decode sync-stream --framing ndjson|bson [FILE]\n"
+    "    Reads a whole sync stream as it arrives over HTTP: NDJSON (lines split\n"
+    "    on '\\n' only) or concatenated BSON documents. Prints one canonical\n"
+    "    JSON line per line in; a bad line prints '!error ERROR_NAME at byte N\n"
+    "    (PATH): detail' in its place (N counts from the start of that line).\n"
+    "    A framing fault (a stream cut short, a BSON length out of range, a\n"
+    "    line over 16 MiB) ends the stream with '!error ... at byte N' where N\n"
+    "    counts from the start of the stream. Exit 1 if anything was bad.\n";
 
 constexpr std::string_view detect_help =
     "pswire detect [FILE] [--lines]\n"
@@ -119,7 +140,13 @@ constexpr std::string_view convert_help =
     "    prints write-API upload batches, one per line, each holding at most\n"
     "    50 transactions; the rows' data is spliced through byte for byte. A\n"
     "    bad row prints 'pswire: line N: ERROR_NAME at byte N (PATH): detail'\n"
-    "    and exits 1.\n";
+    "    and exits 1.\n"
+    "\n"
+    "pswire convert sync-stream FROM TO [FILE]\n"
+    "    Re-encodes a sync stream from one framing into the other (ndjson or\n"
+    "    bson; the same framing twice gives the canonical form). Every line is\n"
+    "    decoded strictly first; a bad line prints 'pswire: line N: ...' and\n"
+    "    exits 1, leaving the lines before it written.\n";
 
 constexpr std::string_view help_help =
     "pswire help [COMMAND]\n"
@@ -132,7 +159,9 @@ constexpr std::string_view examples =
     "    pswire decode crud-row --lines rows.jsonl     # one line out per row\n"
     "    pswire detect request.json                    # e.g. prints: batch\n"
     "    pswire decode sync-line --lines stream.ndjson\n"
-    "    pswire convert crud-rows batch rows.jsonl | pswire decode batch --lines\n";
+    "    pswire convert crud-rows batch rows.jsonl | pswire decode batch --lines\n"
+    "    pswire convert sync-stream ndjson bson stream.ndjson > stream.bson\n"
+    "    pswire decode sync-stream --framing bson stream.bson\n";
 
 // Appends each line of `text` to `out`, indented by `indent`.
 void append_indented(std::string& out, std::string_view text, std::string_view indent) {
@@ -156,8 +185,9 @@ void print_manual(std::FILE* to) {
       "    pswire reads the JSON messages of the PowerSync write path (the ps_crud\n"
       "    upload queue, SDK CRUD entries, write-API transactions, batches and results,\n"
       "    checkpoint requests and sync lines) with the pswire library's strict\n"
-      "    decoders. Input is strict RFC 8259 JSON in UTF-8; every rejection is a named\n"
-      "    error with the byte offset and JSON path where the input went wrong.\n"
+      "    decoders. Input is strict RFC 8259 JSON in UTF-8 (sync lines also BSON); every\n"
+      "    rejection is a named error with the byte offset and path where the input\n"
+      "    went wrong.\n"
       "\nCOMMANDS\n";
   for (std::string_view part : {decode_help, detect_help, convert_help, help_help}) {
     append_indented(text, part, "    ");
@@ -173,6 +203,8 @@ void print_manual(std::FILE* to) {
       "\nOPTIONS\n"
       "    --lines      decode, detect: one message per input line\n"
       "    --pretty     decode: indented output for humans\n"
+      "    --bson       decode sync-line: the input is one BSON document\n"
+      "    --framing F  decode sync-stream: ndjson or bson\n"
       "    -h, --help   the manual (after a command: that command's part)\n"
       "\nEXIT STATUS\n"
       "    0  every message was accepted (help: always)\n"
@@ -276,6 +308,15 @@ class bounded_input {
     return any && error_ == 0;
   }
 
+  // The next piece of input as read, for a reader that frames it itself:
+  // valid until the next call. False at the end of input or on a read error.
+  bool next_chunk(std::string_view& chunk) {
+    if (!fill()) return false;
+    chunk = std::string_view(chunk_.data() + pos_, end_ - pos_);
+    pos_ = end_;
+    return true;
+  }
+
   bool failed() const noexcept { return error_ != 0; }
   std::string why() const { return "cannot read " + name_ + ": " + std::strerror(error_); }
 
@@ -360,7 +401,7 @@ int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
 
 int detect(const char* path, bool lines) {
   pswire::canonical_codec codec(cli_limits);
-  pswire::checkpoint_decoder sync_lines(cli_limits);
+  pswire::sync_line_decoder sync_lines(cli_limits);
   std::string canonical;
   return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
     std::string_view best_kind, closest_kind;
@@ -391,6 +432,93 @@ int detect(const char* path, bool lines) {
     if (best_kind.empty()) return "no kind fits; closest " + std::string(closest_kind) + ": " + describe(closest);
     out += best_kind;
     return {};
+  });
+}
+
+std::optional<pswire::stream_framing> parse_framing(std::string_view name) {
+  if (name == "ndjson") return pswire::stream_framing::ndjson;
+  if (name == "bson") return pswire::stream_framing::bson;
+  return std::nullopt;
+}
+
+int decode_bson_sync_line(const char* path, bool pretty) {
+  pswire::canonical_codec codec(cli_limits);
+  std::string compact;
+  return answer_messages(path, false, [&](std::string_view document, std::string& out) -> std::string {
+    if (pswire::error e = codec.encode_bson_sync_line(document, pretty ? compact : out)) return describe(e);
+    if (pretty) {
+      if (pswire::error e = pswire::append_pretty_json(compact, out)) return describe(e);
+    }
+    return {};
+  });
+}
+
+// Reads a sync stream chunk by chunk through the framing reader and hands
+// each line, with its number, to `on_line`, which returns false to stop. A
+// framing fault is passed as an error with no line.
+template <class OnLine>
+int read_sync_stream(pswire::stream_framing framing, const char* path, OnLine&& on_line) {
+  std::string why;
+  auto input = bounded_input::open(path, why);
+  if (!input) return read_error(why);
+  pswire::sync_stream_reader reader(framing, cli_limits);
+  std::size_t line_number = 0;
+  std::string_view chunk;
+  while (input->next_chunk(chunk)) {
+    reader.feed(chunk);
+    for (;;) {
+      auto line = reader.next_line();
+      if (!line) return on_line(line_number, line.error_info(), std::string_view()), 1;
+      if (!*line) break;
+      if (!on_line(++line_number, pswire::error{}, **line)) return 1;
+    }
+  }
+  if (input->failed()) return read_error(input->why());
+  if (auto end = reader.finish(); !end) return on_line(line_number, end.error_info(), std::string_view()), 1;
+  return 0;
+}
+
+int decode_sync_stream(pswire::stream_framing framing, const char* path) {
+  pswire::canonical_codec codec(cli_limits);
+  std::string out;
+  int status = 0;
+  const int read = read_sync_stream(framing, path, [&](std::size_t, const pswire::error& framing_error, std::string_view line) {
+    out.clear();
+    pswire::error e = framing_error;
+    if (!e) {
+      e = framing == pswire::stream_framing::bson ? codec.encode_bson_sync_line(line, out)
+                                                  : codec.encode(pswire::message_kind::sync_line, line, out);
+    }
+    if (e) {
+      out = "!error " + describe(e);
+      status = 1;
+    }
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return true;
+  });
+  return read != 0 ? read : status;
+}
+
+int convert_sync_stream(pswire::stream_framing from, pswire::stream_framing to, const char* path) {
+  pswire::sync_line_decoder lines(cli_limits);
+  std::string out;
+  pswire::sync_stream_writer writer(to, out);
+  return read_sync_stream(from, path, [&](std::size_t number, const pswire::error& framing_error, std::string_view text) {
+    if (framing_error) {
+      std::fprintf(stderr, "pswire: %s\n", describe(framing_error).c_str());
+      return false;
+    }
+    auto line = from == pswire::stream_framing::bson ? lines.decode_sync_line_bson(text) : lines.decode_sync_line(text);
+    pswire::error e = line.error_info();
+    if (line) {
+      out.clear();
+      auto written = writer.write(*line);
+      if (written) return std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
+      e = written.error_info();
+    }
+    std::fprintf(stderr, "pswire: line %zu: %s\n", number, describe(e).c_str());
+    return false;
   });
 }
 
@@ -468,12 +596,18 @@ int main(int argc, char** argv) {
     return usage_error("unknown command '" + std::string(command) + "'");
   }
   // The rest: options anywhere, then the positional arguments in order.
-  bool lines = false, pretty = false;
+  bool lines = false, pretty = false, bson = false;
+  std::optional<std::string_view> framing_name;
   std::vector<const char*> positional;
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (is_help(args[i])) return print_command_help(command), 0;
     if (args[i] == "--lines" && command != "convert") lines = true;
     else if (args[i] == "--pretty" && command == "decode") pretty = true;
+    else if (args[i] == "--bson" && command == "decode") bson = true;
+    else if (args[i] == "--framing" && command == "decode") {
+      if (++i == args.size()) return usage_error("--framing takes ndjson or bson");
+      framing_name = args[i];
+    }
     else if (args[i].starts_with("--")) return usage_error("unknown option '" + std::string(args[i]) + "' for " + std::string(command));
     else positional.push_back(argv[i + 1]);
   }
@@ -481,15 +615,33 @@ int main(int argc, char** argv) {
   auto file = [&](std::size_t fixed) { return positional.size() > fixed ? positional[fixed] : nullptr; };
   if (command == "decode") {
     if (positional.empty() || positional.size() > 2) return usage_error("decode takes KIND [FILE]");
-    return decode(positional[0], file(1), lines, pretty);
+    const std::string_view kind = positional[0];
+    if (kind == "sync-stream") {
+      const auto framing = framing_name ? parse_framing(*framing_name) : std::nullopt;
+      if (!framing) return usage_error("decode sync-stream takes --framing ndjson|bson");
+      if (lines || pretty || bson) return usage_error("decode sync-stream prints one line per line; --lines, --pretty and --bson do not apply");
+      return decode_sync_stream(*framing, file(1));
+    }
+    if (framing_name) return usage_error("--framing is for decode sync-stream");
+    if (bson) {
+      if (kind != "sync-line" || lines) return usage_error("--bson decodes one sync-line document");
+      return decode_bson_sync_line(file(1), pretty);
+    }
+    return decode(kind, file(1), lines, pretty);
   }
   if (command == "detect") {
     if (positional.size() > 1) return usage_error("detect takes [FILE]");
     return detect(file(0), lines);
   }
+  if (!positional.empty() && std::string_view(positional[0]) == "sync-stream") {
+    const auto from = positional.size() > 1 ? parse_framing(positional[1]) : std::nullopt;
+    const auto to = positional.size() > 2 ? parse_framing(positional[2]) : std::nullopt;
+    if (!from || !to || positional.size() > 4) return usage_error("convert takes sync-stream ndjson|bson ndjson|bson [FILE]");
+    return convert_sync_stream(*from, *to, file(3));
+  }
   if (positional.size() < 2 || positional.size() > 3 || std::string_view(positional[0]) != "crud-rows" ||
       std::string_view(positional[1]) != "batch") {
-    return usage_error("convert takes crud-rows batch [FILE]");
+    return usage_error("convert takes crud-rows batch [FILE] or sync-stream FROM TO [FILE]");
   }
   return convert_rows(file(2));
 }

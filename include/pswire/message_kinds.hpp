@@ -14,6 +14,8 @@
 #include "checkpoints.hpp"
 #include "crud.hpp"
 #include "results.hpp"
+#include "service_error.hpp"
+#include "sync_lines.hpp"
 
 namespace pswire {
 
@@ -76,7 +78,7 @@ constexpr std::optional<message_kind> parse_message_kind(std::string_view name) 
 class canonical_codec {
  public:
   explicit canonical_codec(const limits& lim = {})
-      : crud_(lim), batches_(lim), checkpoints_(lim), results_(lim) {}
+      : crud_(lim), batches_(lim), checkpoints_(lim), service_errors_(lim), sync_lines_(lim), results_(lim) {}
 
   // On error nothing meaningful is in `out` past its old size.
   error encode(message_kind kind, std::string_view message, std::string& out) {
@@ -120,9 +122,9 @@ class canonical_codec {
         return canonical(checkpoints_.decode_custom_checkpoint_response(message),
                          [&](const auto& m) { write_custom_checkpoint_response(w, m); });
       case message_kind::service_error:
-        return canonical(checkpoints_.decode_service_error(message), [&](const auto& m) { write_service_error(w, m); });
+        return canonical(service_errors_.decode_service_error(message), [&](const auto& m) { write_service_error(w, m); });
       case message_kind::sync_line:
-        return canonical(checkpoints_.decode_sync_line(message), [&](const auto& m) { write_sync_line(w, m); });
+        return canonical(sync_lines_.decode_sync_line(message), [&](const auto& m) { write_sync_line(w, m); });
       case message_kind::result:
       case message_kind::poc_result: {
         const auto dialect = kind == message_kind::result ? result_dialect::reference : result_dialect::poc;
@@ -147,10 +149,22 @@ class canonical_codec {
     return error{errc::wrong_type, 0, {}, "unknown message kind"};
   }
 
+  // A sync line given as one BSON document: its canonical JSON form (the
+  // same as the line's JSON form gives).
+  error encode_bson_sync_line(std::string_view document, std::string& out) {
+    auto line = sync_lines_.decode_sync_line_bson(document);
+    if (!line) return line.error_info();
+    json_writer w{string_sink(out)};
+    write_sync_line(w, *line);
+    return w.status();
+  }
+
  private:
   crud_decoder crud_;
   batch_decoder batches_;
   checkpoint_decoder checkpoints_;
+  service_error_decoder service_errors_;
+  sync_line_decoder sync_lines_;
   result_decoder results_;
   std::vector<transaction_result> batch_results_;
   std::string scratch_;

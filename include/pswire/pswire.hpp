@@ -10,10 +10,15 @@
 #include "core/json_reader.hpp"   // the strict reader decoders share
 #include "core/json_writer.hpp"   // the writer into caller buffers
 #include "core/json_pretty.hpp"   // indented JSON for humans
+#include "core/bson_reader.hpp"   // the strict BSON reader (sync lines)
+#include "core/bson_writer.hpp"   // the BSON writer
 #include "row.hpp"                // typed rows: PSWIRE_ROW
 #include "crud.hpp"               // PUT/PATCH/DELETE, crud_entry, dialects
 #include "batch.hpp"              // CrudTransaction, TransactionBatch, ps_crud -> batch
-#include "checkpoints.hpp"        // checkpoint requests, write checkpoints, sync lines
+#include "checkpoints.hpp"        // checkpoint requests, write checkpoints, client and server rules
+#include "service_error.hpp"      // the service's {"error":{...}} envelope
+#include "sync_lines.hpp"         // sync stream lines, in JSON and BSON
+#include "sync_stream.hpp"        // the sync stream cut into lines: NDJSON and BSON framing
 #include "results.hpp"            // transaction results, batch and message responses, client and server rules
 #include "error_classification.hpp"  // database errors to retryable or fatal error codes
 #include "message_kinds.hpp"       // every message kind by name, and its canonical form

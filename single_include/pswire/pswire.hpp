@@ -10,10 +10,15 @@
 //   pswire/core/json_reader.hpp
 //   pswire/core/json_writer.hpp
 //   pswire/core/json_pretty.hpp
+//   pswire/core/bson_reader.hpp
+//   pswire/core/bson_writer.hpp
 //   pswire/row.hpp
 //   pswire/crud.hpp
 //   pswire/batch.hpp
 //   pswire/checkpoints.hpp
+//   pswire/service_error.hpp
+//   pswire/sync_lines.hpp
+//   pswire/sync_stream.hpp
 //   pswire/results.hpp
 //   pswire/error_classification.hpp
 //   pswire/message_kinds.hpp
@@ -172,6 +177,46 @@ class error_path {
   std::size_t length_ = 0;
   bool cut_ = false;  // ended with "...": nothing more is appended
 };
+
+namespace detail {
+// The path of the value a reader is at: keys and indexes pushed as it
+// descends, turned into an error_path only when an error is reported. The
+// keys are views of the reader's input, so nothing is copied on the way down.
+class path_stack {
+ public:
+  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
+  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
+  void pop() noexcept {
+    if (depth_ != 0) --depth_;
+  }
+  void clear() noexcept { depth_ = 0; }
+  error_path path() const noexcept {
+    error_path p;
+    const std::size_t n = depth_ < max_segments ? depth_ : max_segments;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (segments_[i].is_key) p.append_key(segments_[i].key);
+      else p.append_index(segments_[i].index);
+    }
+    return p;
+  }
+
+ private:
+  struct segment {
+    std::string_view key;
+    std::size_t index;
+    bool is_key;
+  };
+  // Deeper levels still count (pop() stays balanced) but are not kept: the
+  // first 16 levels already fill most of an error_path.
+  static constexpr std::size_t max_segments = 16;
+  void push(segment s) noexcept {
+    if (depth_ < max_segments) segments_[depth_] = s;
+    ++depth_;
+  }
+  std::array<segment, max_segments> segments_{};
+  std::size_t depth_ = 0;
+};
+}  // namespace detail
 
 struct error {
   errc code = errc::ok;
@@ -1269,7 +1314,7 @@ constexpr bool is_syntax_error(errc code) noexcept {
 }
 
 // What a decoder expected where it failed, for the diagnostic detail.
-enum class expected : std::uint8_t { object, array, string, integer, boolean, null, count };
+enum class expected : std::uint8_t { object, array, string, integer, boolean, null, number, count };
 // What it found there: a JSON kind, or a token that is no JSON value.
 enum class found : std::uint8_t { object, array, string, number, boolean, null, nothing, count };
 
@@ -1282,7 +1327,7 @@ struct detail_text {
   }
 };
 inline constexpr auto type_mismatch_details = [] {
-  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null"};
+  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null", "a number"};
   constexpr std::string_view seen[] = {"an object", "an array", "a string", "a number", "a boolean", "null", "no value"};
   std::array<std::array<detail_text, std::size_t(found::count)>, std::size_t(expected::count)> table{};
   for (std::size_t e = 0; e < std::size(wanted); ++e) {
@@ -1483,6 +1528,45 @@ constexpr member_table<N> make_members(const std::string_view (&names)[N], std::
   return table;
 }
 
+namespace detail {
+
+// The members of one protocol object, decoded the one way every decoder uses,
+// over either reader (json_reader, bson_reader). `on_member(index, value)`
+// reads member table.names[index]. A repeated member is duplicate_key, an
+// unknown member is validated and skipped, and a missing required member is
+// missing_field; the long form hands unknown members to `on_unknown(key,
+// value, key_offset)` and repeated ones to `on_duplicate(index, value,
+// key_offset)` instead.
+template <class Reader, class Value, std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
+result<void> read_protocol_object(Reader& reader, Value& v, const member_table<N>& table, OnMember&& on_member,
+                                  OnUnknown&& on_unknown, OnDuplicate&& on_duplicate) {
+  const std::size_t object_at = reader.offset_of(v);
+  std::uint32_t seen = 0;
+  auto r = reader.for_each_member(v, [&](std::string_view key, Value& value, std::size_t key_at) -> result<void> {
+    const std::size_t index = Reader::find_member(table, key);
+    if (index == N) return on_unknown(key, value, key_at);
+    const std::uint32_t bit = std::uint32_t{1} << index;
+    if (seen & bit) return on_duplicate(index, value, key_at);
+    seen |= bit;
+    return on_member(index, value);
+  });
+  if (!r) return r;
+  if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
+    return reader.fail_missing(table.names[table.first_of(missing)], object_at);
+  }
+  return {};
+}
+template <class Reader, class Value, std::size_t N, class OnMember>
+result<void> read_protocol_object(Reader& reader, Value& v, const member_table<N>& table, OnMember&& on_member) {
+  return read_protocol_object(
+      reader, v, table, on_member, [&reader](std::string_view, Value& value, std::size_t) { return reader.skip(value); },
+      [&reader](std::size_t, Value&, std::size_t key_at) -> result<void> {
+        return reader.fail(errc::duplicate_key, key_at, "member appears twice");
+      });
+}
+
+}  // namespace detail
+
 // A value the decoder is about to read: where it starts. Handed to member and
 // element callbacks; reading it moves the reader past it.
 class json_value {
@@ -1620,6 +1704,29 @@ class json_reader {
     return true;
   }
 
+  // A number of any form, as the nearest double; beyond the double range is number_out_of_range.
+  result<void> read_double(const json_value& v, double& out) {
+    const std::size_t at_offset = offset_of(v);
+    if (const char c = at(v); c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::number);
+    raw_value number;
+    PSWIRE_TRY(read_raw(v, number));  // checks the number's syntax and length
+    auto d = number.get_double();
+    if (!d) return fail(errc::number_out_of_range, at_offset, "number outside the double range");
+    out = *d;
+    return {};
+  }
+
+  PSWIRE_HOT result<void> read_bool(const json_value& v, bool& out) {
+    const char c = at(v);
+    if (c != 't' && c != 'f') return fail_type(detail::expected::boolean);
+    if (const std::string_view token = scalar_token(); token.size() != (c == 't' ? 4u : 5u) || !detail::is_literal(token)) {
+      return fail_here(errc::invalid_json, "expected a value");
+    }
+    ++token_;
+    out = c == 't';
+    return {};
+  }
+
   // An integer or null (nullopt).
   PSWIRE_HOT result<void> read_optional_int64(const json_value& v, std::optional<std::int64_t>& out) {
     if (at(v) != 'n') return read_int64(v, out);
@@ -1713,38 +1820,20 @@ class json_reader {
     }
   }
 
-  // The members of one protocol object, decoded the one way every decoder
-  // uses. `on_member(index, value)` reads member table.names[index]. In the
-  // core: a repeated member is duplicate_key, an unknown member is validated
-  // and skipped, and a missing required member is missing_field. The long
-  // form hands unknown members to `on_unknown(key, value, key_offset)` and
-  // repeated ones to `on_duplicate(index, value, key_offset)` instead.
+  // The members of one protocol object (detail::read_protocol_object).
   template <std::size_t N, class OnMember>
   result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member) {
-    return read_object(
-        v, table, on_member, [this](std::string_view, json_value& value, std::size_t) { return skip(value); },
-        [this](std::size_t, json_value&, std::size_t key_at) -> result<void> {
-          return fail(errc::duplicate_key, key_at, "member appears twice");
-        });
+    return detail::read_protocol_object(*this, v, table, on_member);
   }
   template <std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
   result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member, OnUnknown&& on_unknown,
                            OnDuplicate&& on_duplicate) {
-    const std::size_t object_at = offset_of(v);
-    std::uint32_t seen = 0;
-    auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
-      const std::size_t index = table.find_padded_key(key);  // keys live in the padded buffer or strings_
-      if (index == N) return on_unknown(key, value, key_at);
-      const std::uint32_t bit = std::uint32_t{1} << index;
-      if (seen & bit) return on_duplicate(index, value, key_at);
-      seen |= bit;
-      return on_member(index, value);
-    });
-    if (!r) return r;
-    if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
-      return fail_missing(table.names[table.first_of(missing)], object_at);
-    }
-    return {};
+    return detail::read_protocol_object(*this, v, table, on_member, on_unknown, on_duplicate);
+  }
+  // Keys live in the padded buffer or strings_: compared a word at a time.
+  template <std::size_t N>
+  PSWIRE_HOT static std::size_t find_member(const member_table<N>& table, std::string_view key) noexcept {
+    return table.find_padded_key(key);
   }
 
   // The message text from `begin` to the end of the last value read.
@@ -1760,7 +1849,7 @@ class json_reader {
   // same with the JSON path of the value being read.
   error fail(errc code, std::size_t offset, std::string_view detail) const noexcept {
     error e = make_error(code, offset, detail);
-    if (diagnostic_) e.path = current_path();
+    if (diagnostic_) e.path = path_.path();
     return e;
   }
   // missing_field for member `key` of the object that starts at `object_offset`.
@@ -1777,18 +1866,16 @@ class json_reader {
   }
 
   // ---- the JSON path, kept in diagnostic mode only
-  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
-  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
-  void pop() noexcept {
-    if (path_depth_ != 0) --path_depth_;
-  }
+  void push_key(std::string_view key) noexcept { path_.push_key(key); }
+  void push_index(std::size_t index) noexcept { path_.push_index(index); }
+  void pop() noexcept { path_.pop(); }
 
  private:
   // Starts a message: limits, padding, stage 1.
   result<void> start(json_input input) {
     input_ = input.text;
     indexed_ = false;
-    path_depth_ = 0;
+    path_.clear();
     depth_ = 0;
     strings_used_ = 0;
     if (input_.size() > limits_.max_message_bytes || input_.size() > 0xFFFFFFF0u) {
@@ -1851,7 +1938,7 @@ class json_reader {
   bool decode_in_block(std::size_t begin, std::size_t end, Body&& body) {
     diagnostic_ = false;
     depth_ = 0;
-    path_depth_ = 0;
+    path_.clear();
     if (end - begin > limits_.max_message_bytes || *token_ < begin || *token_ >= end) return false;
     if (!body()) return false;
     // Its last token ends inside it, and the next starts after it: nothing
@@ -1880,7 +1967,7 @@ class json_reader {
     error syntax = syntax_error();
     diagnostic_ = true;
     token_ = first_token_;
-    path_depth_ = 0;
+    path_.clear();
     depth_ = 0;
     strings_used_ = 0;
     result<void> again = body();
@@ -2115,27 +2202,6 @@ class json_reader {
     }
   }
 
-  struct segment {
-    std::string_view key;
-    std::size_t index;
-    bool is_key;
-  };
-  static constexpr std::size_t max_path_segments = 16;
-
-  void push(segment s) noexcept {
-    if (path_depth_ < max_path_segments) path_[path_depth_] = s;
-    ++path_depth_;
-  }
-  error_path current_path() const noexcept {
-    error_path p;
-    const std::size_t n = path_depth_ < max_path_segments ? path_depth_ : max_path_segments;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (path_[i].is_key) p.append_key(path_[i].key);
-      else p.append_index(path_[i].index);
-    }
-    return p;
-  }
-
   limits limits_;
   ondemand::parser parser_;
   std::string padded_;
@@ -2150,8 +2216,7 @@ class json_reader {
   bool indexed_ = false;
   bool diagnostic_ = false;
   errc fast_path_code_ = errc::ok;
-  segment path_[max_path_segments]{};
-  std::size_t path_depth_ = 0;
+  detail::path_stack path_;
 };
 
 }  // namespace pswire
@@ -2585,6 +2650,17 @@ class basic_json_writer {
 using json_writer = basic_json_writer<string_sink>;
 using span_json_writer = basic_json_writer<span_sink>;
 
+namespace detail {
+// A member written only when it has a value, into either writer (json_writer, bson_writer).
+template <class Writer, class Key>
+void write_optional_string(Writer& w, const Key& key, const std::optional<borrowed_text>& v) {
+  if (v) {
+    w.key(key);
+    w.string_value(*v);
+  }
+}
+}  // namespace detail
+
 }  // namespace pswire
 // ---- end pswire/core/json_writer.hpp
 // ---- begin pswire/core/json_pretty.hpp
@@ -2659,6 +2735,698 @@ inline error append_pretty_json(std::string_view json, std::string& out, std::si
 
 }  // namespace pswire
 // ---- end pswire/core/json_pretty.hpp
+// ---- begin pswire/core/bson_reader.hpp
+// pswire core: the strict BSON reader (the service's application/vnd.powersync.bson-stream).
+//
+// The same decoding interface as json_reader (typed reads, member tables,
+// for_each_member / for_each_element, fail), so one decoder body serves both
+// dialects. One pass over the document: lengths, terminators, type bytes,
+// array keys, UTF-8 of keys and strings and the limits are checked as the
+// decoder walks, and values nobody reads are validated while skipped.
+// Strings are views of the input: BSON strings need no unescaping.
+//
+// Own reader, not libbson: it is header-only like the rest of pswire, gives
+// offsets, paths and limits in pswire's terms, and hands out views with
+// nothing copied. tests/test_bson_reader.cpp checks it against libbson.
+// Which types it admits, and why: docs/sync-stream.md, "BSON".
+
+
+
+
+namespace pswire {
+
+// BSON element type bytes (bsonspec.org 1.1).
+namespace bson_type {
+inline constexpr std::uint8_t double_ = 0x01, string = 0x02, document = 0x03, array = 0x04, binary = 0x05,
+                              undefined = 0x06, object_id = 0x07, boolean = 0x08, datetime = 0x09, null = 0x0A,
+                              regex = 0x0B, db_pointer = 0x0C, code = 0x0D, symbol = 0x0E, code_with_scope = 0x0F,
+                              int32 = 0x10, timestamp = 0x11, int64 = 0x12, decimal128 = 0x13, max_key = 0x7F,
+                              min_key = 0xFF;
+}  // namespace bson_type
+
+namespace detail {
+
+inline std::int32_t load_int32(const char* p) noexcept {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return static_cast<std::int32_t>(v);
+}
+inline std::int64_t load_int64(const char* p) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return static_cast<std::int64_t>(v);
+}
+inline double load_double(const char* p) noexcept {
+  const std::uint64_t bits = static_cast<std::uint64_t>(load_int64(p));
+  double d = 0;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+// UTF-8, with a fast path for ASCII (almost every key and most values).
+inline bool is_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    if (word & 0x8080808080808080u) return simdjson::validate_utf8(text.data() + i, text.size() - i);
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return simdjson::validate_utf8(text.data() + i, text.size() - i);
+  }
+  return true;
+}
+
+}  // namespace detail
+
+// A value the decoder is about to read: its element's type and where it is.
+class bson_value {
+ public:
+  constexpr bson_value() = default;
+  constexpr std::uint8_t type() const noexcept { return type_; }
+
+ private:
+  friend class bson_reader;
+  constexpr bson_value(std::uint8_t type, std::size_t element_at, std::size_t value_at) noexcept
+      : type_(type), element_at_(element_at), value_at_(value_at) {}
+  std::uint8_t type_ = bson_type::document;
+  std::size_t element_at_ = 0;  // the type byte (0 for the root document)
+  std::size_t value_at_ = 0;
+};
+
+// Reuse one reader for many documents: once its buffer for kept-raw values
+// (converted to JSON) has grown, decoding allocates nothing. Views handed out
+// point into the caller's input (strings) or into this reader (raw values) and
+// stay valid until the next document is read.
+class bson_reader {
+ public:
+  explicit bson_reader(const limits& lim = {}) : limits_(lim) {}
+
+  const limits& limits_in_use() const noexcept { return limits_; }
+  void set_limits(const limits& lim) noexcept { limits_ = lim; }
+
+  // Decodes one document: `body` reads the root value. It may run a second
+  // time (when the raw-value buffer had to grow, so that no view points into
+  // a buffer that moved), so it must start by clearing what it fills.
+  template <class Body>
+  result<void> run(std::string_view document, Body&& body) {
+    PSWIRE_TRY(start(document));
+    const std::size_t capacity = json_text_.capacity();
+    result<void> r = body();
+    if (r && json_text_.capacity() != capacity) {
+      PSWIRE_TRY(start(document));
+      r = body();
+    }
+    if (r && pos_ != input_.size()) return fail(errc::internal_error, pos_, "the decoder did not read the whole document");
+    return r;
+  }
+
+  bson_value root_value() const noexcept { return {bson_type::document, 0, 0}; }
+
+  // Offset of the value's element (its type byte) in the document.
+  std::size_t offset_of(const bson_value& v) const noexcept {  // NOLINT(readability-convert-member-functions-to-static)
+    return v.element_at_;
+  }
+
+  // The JSON kind the value maps to; a BSON type with no JSON form
+  // (binary, ObjectId, datetime, timestamp) is wrong_type.
+  result<json_kind> type_of(const bson_value& v) const {
+    switch (v.type_) {
+      case bson_type::double_:
+      case bson_type::int32:
+      case bson_type::int64: return json_kind::number;
+      case bson_type::string: return json_kind::string;
+      case bson_type::document: return json_kind::object;
+      case bson_type::array: return json_kind::array;
+      case bson_type::boolean: return json_kind::boolean;
+      case bson_type::null:
+      case bson_type::undefined: return json_kind::null;
+      default: return fail(errc::wrong_type, v.element_at_, "a BSON type with no JSON form");
+    }
+  }
+
+  // ---- typed reads (as json_reader's: each writes into `out`)
+
+  // A UTF-8 string, as a view of the input (it may hold NUL bytes). Its bytes
+  // are bounded by limits.max_string_bytes.
+  template <class Out>
+  result<void> read_string(const bson_value& v, Out& out) {
+    if (v.type_ != bson_type::string) return fail_type(detail::expected::string, v);
+    std::string_view text;
+    PSWIRE_TRY(string_at(v.value_at_, text));
+    out = text;
+    return {};
+  }
+
+  // An integer: int32, int64, or a double with an integral value in the
+  // int64 range (as json_reader reads 1.0); a fraction is wrong_type.
+  template <class Out>
+  result<void> read_int64(const bson_value& v, Out& out) {
+    switch (v.type_) {
+      case bson_type::int32:
+        PSWIRE_TRY(take(v.value_at_, 4));
+        out = std::int64_t{detail::load_int32(input_.data() + v.value_at_)};
+        return {};
+      case bson_type::int64:
+        PSWIRE_TRY(take(v.value_at_, 8));
+        out = detail::load_int64(input_.data() + v.value_at_);
+        return {};
+      case bson_type::double_: {
+        PSWIRE_TRY(take(v.value_at_, 8));
+        const double d = detail::load_double(input_.data() + v.value_at_);
+        if (d != std::trunc(d)) return fail(errc::wrong_type, v.element_at_, "expected an integer, found a fraction");
+        // Range first: converting an out-of-range double is undefined. 2^63 is exact, so >= excludes it.
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
+          return fail(errc::number_out_of_range, v.element_at_, "integer outside the int64 range");
+        }
+        out = static_cast<std::int64_t>(d);
+        return {};
+      }
+      default: return fail_type(detail::expected::integer, v);
+    }
+  }
+
+  // Any number, as a double.
+  result<void> read_double(const bson_value& v, double& out) {
+    if (v.type_ != bson_type::double_) {
+      std::int64_t n = 0;
+      PSWIRE_TRY(read_int64(v, n));
+      out = static_cast<double>(n);
+      return {};
+    }
+    PSWIRE_TRY(take(v.value_at_, 8));
+    out = detail::load_double(input_.data() + v.value_at_);
+    return {};
+  }
+
+  result<void> read_bool(const bson_value& v, bool& out) {
+    if (v.type_ != bson_type::boolean) return fail_type(detail::expected::boolean, v);
+    PSWIRE_TRY(take(v.value_at_, 1));
+    const char b = input_[v.value_at_];
+    if (b != 0 && b != 1) return fail(errc::invalid_bson, v.value_at_, "a boolean byte is 0 or 1");
+    out = b == 1;
+    return {};
+  }
+
+  // Is the value null (or the deprecated undefined, which peers read as null)? Reads it if so.
+  result<bool> read_null(const bson_value& v) {
+    if (v.type_ != bson_type::null && v.type_ != bson_type::undefined) return false;
+    pos_ = v.value_at_;
+    return true;
+  }
+
+  // Any value, validated and converted to its JSON text (in this reader's
+  // buffer): objects, arrays, strings, numbers (int32 and int64 as integers,
+  // doubles in the shortest form that reads back), booleans and null. A type
+  // with no JSON form is unsupported_bson_type; NaN and infinity are
+  // not_representable.
+  template <class Out>
+  result<void> read_raw(const bson_value& v, Out& out) {
+    const std::size_t begin = json_text_.size();
+    {
+      basic_json_writer<string_sink> w{string_sink(json_text_)};
+      PSWIRE_TRY(write_json(v, w));
+    }
+    out = Out(std::string_view(json_text_).substr(begin));
+    return {};
+  }
+
+  // A value nobody reads (an unknown member): accepted, but it must be valid BSON.
+  result<void> skip(const bson_value& v) {
+    switch (v.type_) {
+      case bson_type::document:
+        return for_each_member(v, [&](std::string_view, bson_value& m, std::size_t) -> result<void> { return skip(m); });
+      case bson_type::array:
+        return for_each_element(v, [&](bson_value& e, std::size_t) -> result<void> { return skip(e); });
+      case bson_type::string: {
+        std::string_view ignored;
+        return string_at(v.value_at_, ignored);
+      }
+      case bson_type::boolean: {
+        bool ignored = false;
+        return read_bool(v, ignored);
+      }
+      case bson_type::binary: {
+        PSWIRE_TRY(take(v.value_at_, 5));
+        const std::int32_t size = detail::load_int32(input_.data() + v.value_at_);
+        if (size < 0) return fail(errc::invalid_bson, v.value_at_, "a binary length is not negative");
+        return take(v.value_at_, 5 + static_cast<std::size_t>(size));
+      }
+      case bson_type::undefined:
+      case bson_type::null: return take(v.value_at_, 0);
+      case bson_type::object_id: return take(v.value_at_, 12);
+      case bson_type::int32: return take(v.value_at_, 4);
+      default: return take(v.value_at_, 8);  // double, datetime, timestamp, int64: the types iteration admits
+    }
+  }
+
+  // Iterates a document's members; `on_member(key, value, key_offset)`
+  // returns result<void> and must read the value.
+  template <class OnMember>
+  result<void> for_each_member(const bson_value& v, OnMember&& on_member) {
+    if (v.type_ != bson_type::document) return fail_type(detail::expected::object, v);
+    return for_each(v, [&](std::string_view key, bson_value& value, std::size_t) -> result<void> {
+      path_.push_key(key);
+      PSWIRE_TRY(on_member(key, value, value.element_at_));
+      path_.pop();
+      return {};
+    });
+  }
+
+  // Iterates an array, whose keys must be "0", "1", ... in order; `on_element(value, index)` must read the value.
+  template <class OnElement>
+  result<void> for_each_element(const bson_value& v, OnElement&& on_element) {
+    if (v.type_ != bson_type::array) return fail_type(detail::expected::array, v);
+    return for_each(v, [&](std::string_view key, bson_value& value, std::size_t index) -> result<void> {
+      if (!is_index_key(key, index)) return fail(errc::invalid_bson, value.element_at_ + 1, "array keys are 0, 1, 2, ... in order");
+      path_.push_index(index);
+      PSWIRE_TRY(on_element(value, index));
+      path_.pop();
+      return {};
+    });
+  }
+
+  template <std::size_t N, class OnMember>
+  result<void> read_object(bson_value& v, const member_table<N>& table, OnMember&& on_member) {
+    return detail::read_protocol_object(*this, v, table, on_member);
+  }
+  template <std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
+  result<void> read_object(bson_value& v, const member_table<N>& table, OnMember&& on_member, OnUnknown&& on_unknown,
+                           OnDuplicate&& on_duplicate) {
+    return detail::read_protocol_object(*this, v, table, on_member, on_unknown, on_duplicate);
+  }
+  // Keys are C strings in the input, with no padding after them.
+  template <std::size_t N>
+  static std::size_t find_member(const member_table<N>& table, std::string_view key) noexcept {
+    return table.find(key);
+  }
+
+  // ---- failures, always with the path (it costs a push per level)
+  error fail(errc code, std::size_t offset, std::string_view detail) const noexcept {
+    error e = make_error(code, offset, detail);
+    e.path = path_.path();
+    return e;
+  }
+  error fail_missing(std::string_view key, std::size_t object_offset) {
+    path_.push_key(key);
+    error e = fail(errc::missing_field, object_offset, "required member is absent");
+    path_.pop();
+    return e;
+  }
+  error fail_type(detail::expected what, const bson_value& v) const noexcept {
+    auto kind = type_of(v);
+    if (!kind) return kind.error_info();
+    return fail(errc::wrong_type, v.element_at_, detail::type_mismatch(what, found_of(*kind)));
+  }
+
+ private:
+  result<void> start(std::string_view document) {
+    input_ = document;
+    pos_ = 0;
+    end_ = document.size();
+    depth_ = 0;
+    path_.clear();
+    json_text_.clear();
+    if (document.size() > limits_.max_message_bytes) {
+      return make_error(errc::message_too_large, limits_.max_message_bytes, "document larger than limits.max_message_bytes");
+    }
+    if (document.empty()) return make_error(errc::empty_input, 0, "no BSON document");
+    if (document.size() < 5) return make_error(errc::invalid_bson, 0, "a BSON document is at least 5 bytes");
+    const std::int32_t size = detail::load_int32(document.data());
+    if (size < 5) return make_error(errc::invalid_bson, 0, "a document length is at least 5");
+    if (static_cast<std::size_t>(size) > document.size()) return make_error(errc::invalid_bson, 0, "document length past the end of the input");
+    if (static_cast<std::size_t>(size) < document.size()) return make_error(errc::trailing_content, static_cast<std::size_t>(size), "bytes after the document");
+    return {};
+  }
+
+  static constexpr detail::found found_of(json_kind k) noexcept {
+    static_assert(std::size_t(detail::found::null) == std::size_t(json_kind::null), "found lists the JSON kinds first, in order");
+    return static_cast<detail::found>(k);
+  }
+
+  // Bytes [at, at + n) of the value must lie inside the enclosing document;
+  // reading them moves the reader past them.
+  result<void> take(std::size_t at, std::size_t n) {
+    if (n > end_ || at > end_ - n) return fail(errc::invalid_bson, at, "value runs past the end of its document");
+    pos_ = at + n;
+    return {};
+  }
+
+  // A BSON string at `at`: int32 length (terminator included), bytes, NUL.
+  result<void> string_at(std::size_t at, std::string_view& out) {
+    PSWIRE_TRY(take(at, 4));
+    const std::int32_t size = detail::load_int32(input_.data() + at);
+    if (size < 1) return fail(errc::invalid_bson, at, "a string length is at least 1 (its terminator)");
+    PSWIRE_TRY(take(at, 4 + static_cast<std::size_t>(size)));
+    if (input_[pos_ - 1] != '\0') return fail(errc::invalid_bson, pos_ - 1, "a string ends with a NUL byte");
+    out = input_.substr(at + 4, static_cast<std::size_t>(size) - 1);
+    if (out.size() > limits_.max_string_bytes) return fail(errc::string_too_long, at, "string longer than limits.max_string_bytes");
+    if (!detail::is_utf8(out)) return fail(errc::invalid_utf8, at + 4 + detail::first_invalid_utf8(out), "a string is not UTF-8");
+    return {};
+  }
+
+  static bool is_index_key(std::string_view key, std::size_t index) noexcept {
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+    return key == std::string_view(digits, static_cast<std::size_t>(end - digits));
+  }
+
+  // Walks the elements of the document or array `v`: type byte, key, value.
+  template <class OnElement>
+  result<void> for_each(const bson_value& v, OnElement&& on_element) {
+    const std::size_t at = v.value_at_;
+    PSWIRE_TRY(take(at, 4));
+    const std::int32_t size = detail::load_int32(input_.data() + at);
+    if (size < 5) return fail(errc::invalid_bson, at, "a document length is at least 5");
+    PSWIRE_TRY(take(at, static_cast<std::size_t>(size)));
+    if (++depth_ > std::min(limits_.max_depth, hard_max_depth)) return fail(errc::depth_exceeded, at, "nesting deeper than limits.max_depth");
+    const std::size_t outer_end = end_;
+    end_ = at + static_cast<std::size_t>(size) - 1;  // the terminator
+    pos_ = at + 4;
+    for (std::size_t count = 0; pos_ < end_; ++count) {
+      if (count >= limits_.max_elements) return fail(errc::too_many_elements, pos_, "more elements than limits.max_elements");
+      const std::size_t element_at = pos_;
+      const auto type = static_cast<std::uint8_t>(input_[pos_]);
+      PSWIRE_TRY(check_type(type, element_at));
+      const char* key_begin = input_.data() + pos_ + 1;
+      const void* nul = std::memchr(key_begin, 0, end_ - (pos_ + 1));
+      if (nul == nullptr) return fail(errc::invalid_bson, element_at + 1, "a key runs past the end of its document");
+      const std::string_view key(key_begin, static_cast<std::size_t>(static_cast<const char*>(nul) - key_begin));
+      if (key.size() > limits_.max_string_bytes) return fail(errc::string_too_long, element_at + 1, "key longer than limits.max_string_bytes");
+      if (!detail::is_utf8(key)) return fail(errc::invalid_utf8, element_at + 1 + detail::first_invalid_utf8(key), "a key is not UTF-8");
+      bson_value value(type, element_at, element_at + 2 + key.size());
+      pos_ = value.value_at_;
+      PSWIRE_TRY(on_element(key, value, count));
+      PSWIRE_ASSERT(pos_ > element_at && "bson_reader: an element callback must read its value");
+    }
+    if (input_[end_] != '\0') return fail(errc::invalid_bson, end_, "a document ends with a NUL byte");
+    pos_ = end_ + 1;
+    end_ = outer_end;
+    --depth_;
+    return {};
+  }
+
+  // The types the PowerSync core's BSON parser admits; the others no peer
+  // writes, and the core refuses them anywhere in a line.
+  result<void> check_type(std::uint8_t type, std::size_t at) const {
+    switch (type) {
+      case bson_type::double_:
+      case bson_type::string:
+      case bson_type::document:
+      case bson_type::array:
+      case bson_type::binary:
+      case bson_type::undefined:
+      case bson_type::object_id:
+      case bson_type::boolean:
+      case bson_type::datetime:
+      case bson_type::null:
+      case bson_type::int32:
+      case bson_type::timestamp:
+      case bson_type::int64: return {};
+      case bson_type::regex:
+      case bson_type::db_pointer:
+      case bson_type::code:
+      case bson_type::symbol:
+      case bson_type::code_with_scope:
+      case bson_type::decimal128:
+      case bson_type::max_key:
+      case bson_type::min_key: return fail(errc::unsupported_bson_type, at, "a BSON type the PowerSync core refuses");
+      default: return fail(errc::invalid_bson, at, "not a BSON element type");
+    }
+  }
+
+  template <class Writer>
+  result<void> write_json(const bson_value& v, Writer& w) {
+    switch (v.type_) {
+      case bson_type::document:
+        w.begin_object();
+        PSWIRE_TRY(for_each_member(v, [&](std::string_view key, bson_value& m, std::size_t) -> result<void> {
+          w.key(key);
+          return write_json(m, w);
+        }));
+        w.end_object();
+        return {};
+      case bson_type::array:
+        w.begin_array();
+        PSWIRE_TRY(for_each_element(v, [&](bson_value& e, std::size_t) -> result<void> { return write_json(e, w); }));
+        w.end_array();
+        return {};
+      case bson_type::string: {
+        std::string_view text;
+        PSWIRE_TRY(string_at(v.value_at_, text));
+        w.string_value(text);
+        return {};
+      }
+      case bson_type::int32:
+      case bson_type::int64: {
+        std::int64_t n = 0;
+        PSWIRE_TRY(read_int64(v, n));
+        w.int_value(n);
+        return {};
+      }
+      case bson_type::double_: {
+        double d = 0;
+        PSWIRE_TRY(read_double(v, d));
+        if (!std::isfinite(d)) return fail(errc::not_representable, v.element_at_, "NaN and infinity have no JSON form");
+        w.double_value(d);
+        return {};
+      }
+      case bson_type::boolean: {
+        bool b = false;
+        PSWIRE_TRY(read_bool(v, b));
+        w.bool_value(b);
+        return {};
+      }
+      case bson_type::null:
+      case bson_type::undefined:
+        pos_ = v.value_at_;
+        w.null_value();
+        return {};
+      default: return fail(errc::unsupported_bson_type, v.element_at_, "a BSON type with no JSON form, in a value kept as JSON");
+    }
+  }
+
+  limits limits_;
+  std::string_view input_;
+  std::size_t pos_ = 0;  // where the next element or value starts
+  std::size_t end_ = 0;  // the terminator of the document being walked (the input's end at the root)
+  std::size_t depth_ = 0;
+  detail::path_stack path_;
+  std::string json_text_;  // kept-raw values, as JSON
+};
+
+}  // namespace pswire
+// ---- end pswire/core/bson_reader.hpp
+// ---- begin pswire/core/bson_writer.hpp
+// pswire core: the BSON writer. The same interface as json_writer
+// (begin_object, key, string_value, int_value, ..., raw_value), so one
+// encoder serves both dialects; it appends one document to the caller's
+// std::string and patches each document's length when it closes.
+//
+// Numbers as the service's js-bson writes them where that is exact: an
+// integer in the int32 range is an int32, a larger one an int64 (js-bson
+// would make it a double and lose digits), a fraction a double. Raw JSON
+// values are converted member by member (docs/sync-stream.md, "BSON").
+
+
+
+namespace pswire {
+
+class bson_writer {
+ public:
+  // Appends to `out`; what it held before is left as it was.
+  explicit bson_writer(std::string& out PSWIRE_LIFETIMEBOUND) noexcept : out_(&out), start_(out.size()) {}
+  bson_writer(const bson_writer&) = delete;
+  bson_writer& operator=(const bson_writer&) = delete;
+
+  void begin_object() { open(bson_type_document); }
+  void end_object() { close(false); }
+  void begin_array() { open(bson_type_array); }
+  void end_array() { close(true); }
+
+  // The next value's name, in a document (array elements are named by index).
+  void key(std::string_view name) {
+    if (name.find('\0') != std::string_view::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
+    key_ = name;
+    has_key_ = true;
+  }
+  template <std::size_t N>
+  void key(const json_key<N>& name) {
+    key(std::string_view(name.data() + 1, name.size() - 3));  // `"name":` without its quotes and colon
+  }
+
+  void null_value() { element(0x0A); }
+  void bool_value(bool v) {
+    element(0x08);
+    put_char(v ? '\1' : '\0');
+  }
+  void int_value(std::int64_t v) {
+    if (v >= std::numeric_limits<std::int32_t>::min() && v <= std::numeric_limits<std::int32_t>::max()) {
+      element(0x10);
+      put_le(static_cast<std::uint32_t>(static_cast<std::int32_t>(v)), 4);
+    } else {
+      element(0x12);
+      put_le(static_cast<std::uint64_t>(v), 8);
+    }
+  }
+  void uint_value(std::uint64_t v) {
+    if (v > std::uint64_t(std::numeric_limits<std::int64_t>::max())) return fail(errc::not_representable, "BSON has no unsigned 64-bit integer");
+    int_value(static_cast<std::int64_t>(v));
+  }
+  void double_value(double v) {
+    element(0x01);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof v);
+    put_le(bits, 8);
+  }
+  void string_value(std::string_view text) {
+    const std::size_t at = string_header();
+    if (failed()) return;
+    out_->append(text);
+    end_string(at);
+  }
+  // A JSON value (valid JSON, as raw_value promises), converted.
+  void raw_value(pswire::raw_value v) { convert(v, 0); }
+  void raw_value(const raw_object& v) { convert(pswire::raw_value(v.text()), 0); }
+
+  bool failed() const noexcept { return error_.code != errc::ok; }
+  // The bytes of the document written, or the first error (an unbalanced
+  // document is internal_error: a bug in the encoder).
+  result<std::size_t> finish() const {
+    if (failed()) return error_;
+    if (depth_ != 0 || !wrote_) return make_error(errc::internal_error, 0, "bson_writer: the document is not closed");
+    return out_->size() - start_;
+  }
+
+ private:
+  static constexpr std::uint8_t bson_type_document = 0x03, bson_type_array = 0x04;
+  // Far deeper than any message a decoder admits (limits::max_depth).
+  static constexpr std::size_t max_depth = 256;
+
+  void fail(errc code, std::string_view detail) {
+    if (!failed()) error_ = make_error(code, out_->size() - start_, detail);
+  }
+  void put_char(char c) { out_->push_back(c); }
+  void put_le(std::uint64_t v, int bytes) {
+    char b[8];
+    for (int i = 0; i < bytes; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    out_->append(b, static_cast<std::size_t>(bytes));
+  }
+  void patch_length(std::size_t at) {
+    const std::size_t length = out_->size() - at;
+    if (length > std::size_t(std::numeric_limits<std::int32_t>::max())) return fail(errc::not_representable, "a BSON document or string is under 2 GiB");
+    const auto v = static_cast<std::uint32_t>(length);
+    for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
+
+  // The type byte and name of the next value.
+  void element(std::uint8_t type) {
+    if (failed()) return;
+    if (depth_ == 0) return fail(errc::internal_error, "bson_writer: a value outside the document");
+    frame& f = frames_[depth_ - 1];
+    put_char(static_cast<char>(type));
+    if (f.is_array) {
+      char digits[20];
+      const auto end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
+      out_->append(digits, static_cast<std::size_t>(end - digits));
+    } else {
+      if (!has_key_) return fail(errc::internal_error, "bson_writer: a member without a key");
+      out_->append(key_);
+      has_key_ = false;
+    }
+    put_char('\0');
+    ++f.count;
+  }
+
+  void open(std::uint8_t type) {
+    if (failed()) return;
+    if (depth_ == 0) {
+      if (wrote_ || type != bson_type_document) return fail(errc::internal_error, "bson_writer: one document per writer");
+      wrote_ = true;
+    } else {
+      element(type);
+    }
+    if (depth_ == max_depth) return fail(errc::not_representable, "nesting deeper than the BSON writer's 256 levels");
+    frames_[depth_++] = {out_->size(), 0, type == bson_type_array};
+    put_le(0, 4);  // the length, patched by close()
+  }
+  void close(bool array) {
+    if (failed()) return;
+    if (depth_ == 0 || frames_[depth_ - 1].is_array != array) return fail(errc::internal_error, "bson_writer: unbalanced document");
+    put_char('\0');
+    patch_length(frames_[--depth_].length_at);
+  }
+
+  std::size_t string_header() {
+    element(0x02);
+    const std::size_t at = out_->size();
+    put_le(0, 4);
+    return at;
+  }
+  // The length counts the bytes and the terminator, not the length itself.
+  void end_string(std::size_t at) {
+    put_char('\0');
+    const std::size_t length = out_->size() - at - 4;
+    if (length > std::size_t(std::numeric_limits<std::int32_t>::max())) return fail(errc::not_representable, "a BSON string is under 2 GiB");
+    const auto v = static_cast<std::uint32_t>(length);
+    for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
+
+  void convert(pswire::raw_value v, std::size_t depth) {
+    if (failed()) return;
+    if (depth == max_depth) return fail(errc::not_representable, "nesting deeper than the BSON writer's 256 levels");
+    switch (v.kind()) {
+      case json_kind::object:
+        begin_object();
+        for (const raw_member& m : *v.get_object()) {
+          if (failed()) return;
+          // The key is unescaped straight into the output, after the type byte written by element().
+          key_scratch_.clear();
+          m.key.unescape_to(key_scratch_);
+          key(key_scratch_);
+          convert(m.value, depth + 1);
+        }
+        end_object();
+        return;
+      case json_kind::array:
+        begin_array();
+        for (const pswire::raw_value& e : *v.get_array()) convert(e, depth + 1);
+        end_array();
+        return;
+      case json_kind::string: {
+        const std::size_t at = string_header();
+        if (failed()) return;
+        v.get_string()->unescape_to(*out_);
+        end_string(at);
+        return;
+      }
+      case json_kind::number:
+        if (auto n = v.get_int64(); n && v.is_integer()) return int_value(*n);
+        if (auto d = v.get_double()) return double_value(*d);
+        return fail(errc::not_representable, "a number outside the double range");
+      case json_kind::boolean: return bool_value(v.text()[0] == 't');
+      case json_kind::null: return null_value();
+    }
+  }
+
+  struct frame {
+    std::size_t length_at;
+    std::size_t count;
+    bool is_array;
+  };
+  std::string* out_;
+  std::size_t start_;
+  std::array<frame, max_depth> frames_{};
+  std::size_t depth_ = 0;
+  std::string_view key_;
+  bool has_key_ = false;
+  bool wrote_ = false;
+  std::string key_scratch_;
+  error error_{};
+};
+
+}  // namespace pswire
+// ---- end pswire/core/bson_writer.hpp
 // ---- begin pswire/row.hpp
 // pswire: typed rows. Describe a struct once and use it as the Row of the
 // CRUD op types instead of the raw JSON object view:
@@ -4061,13 +4829,13 @@ class upload_batch_builder {
 }  // namespace pswire
 // ---- end pswire/batch.hpp
 // ---- begin pswire/checkpoints.hpp
-// pswire: checkpoints (checkpoints.md; write-api.md 3.3).
+// pswire: checkpoints, the HTTP side (checkpoints.md; write-api.md 3.3).
 //   POST /sync/checkpoint-request   {client_id, checkpoint_request_id} -> {"data":{"checkpoint_request_id":"…"}}
 //   GET /write-checkpoint2.json     -> {"data":{"write_checkpoint":"…"}}
 //   PoC PUT /api/data/checkpoint    {user_id, client_id} -> {"checkpoint":"…"}
-//   service errors                  {"error":{code, status, description, details, …}}
-//   sync stream lines               one-member objects: checkpoint, checkpoint_diff, checkpoint_complete,
-//                                   partial_checkpoint_complete, data, token_expires_in (others: unknown)
+// and the rules client and server apply to them. The error envelope these
+// endpoints answer with: service_error.hpp; the sync stream lines that carry
+// write_checkpoint: sync_lines.hpp.
 // Ids are int64 compared numerically; on the wire they are decimal strings.
 // Rules and rejections: docs/checkpoints.md.
 
@@ -4122,7 +4890,9 @@ namespace wire {
 
 // A checkpoint id as a decimal string (what every peer sends for op ids,
 // write checkpoints and responses).
-inline result<std::int64_t> read_id_string(json_reader& reader, json_value& v, id_range range) {
+// Over either reader (json_reader, bson_reader): the id is a string in both dialects.
+template <class Reader, class Value>
+result<std::int64_t> read_id_string(Reader& reader, Value& v, id_range range) {
   const std::size_t at = reader.offset_of(v);
   std::string_view text;
   PSWIRE_TRY(reader.read_string(v, text));
@@ -4151,7 +4921,8 @@ inline result<std::int64_t> read_checkpoint_request_id(json_reader& reader, json
   return *n;
 }
 
-inline result<std::optional<std::int64_t>> read_optional_id(json_reader& reader, json_value& v) {
+template <class Reader, class Value>
+result<std::optional<std::int64_t>> read_optional_id(Reader& reader, Value& v) {
   auto null = reader.read_null(v);
   if (!null) return null.error_info();
   if (*null) return std::optional<std::int64_t>{};
@@ -4212,96 +4983,8 @@ struct custom_checkpoint_response {
   std::int64_t checkpoint = 0;
   friend bool operator==(const custom_checkpoint_response&, const custom_checkpoint_response&) = default;
 };
-// The service's error envelope {"error": ErrorData}.
-struct service_error {
-  borrowed_text code{};  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
-  std::optional<borrowed_text> description{};
-  std::optional<std::int64_t> status{};  // HTTP status
-  std::optional<borrowed_text> name{}, severity{}, origin{}, trace_id{}, stack{};
-  raw_value details{};  // any JSON (a string holding a JSON array for validation errors); empty if absent
-  bool is_validation_error() const noexcept { return code == "PSYNC_S2001"; }
-  bool is_authentication_error() const noexcept { return code == "PSYNC_S2106"; }
-  friend bool operator==(const service_error&, const service_error&) = default;
-};
 
-// ---------------------------------------------------------------- sync lines
-
-// A 32-bit checksum held unsigned; peers send it as int32, uint32 or an
-// integral double (checkpoints.md 1.2). Arithmetic wraps mod 2^32.
-using checksum32 = std::uint32_t;
-
-// A bucket without `priority` has the fallback priority, 3.
-inline constexpr std::int32_t default_bucket_priority = 3;
-
-struct bucket_checksum {
-  borrowed_text bucket{};
-  checksum32 checksum = 0;
-  std::optional<std::int64_t> count{};
-  // As read: absent (or null) means default_bucket_priority, and stays absent
-  // when re-encoded, so the canonical form needs no more than its input did.
-  std::optional<std::int32_t> priority{};
-  raw_value subscriptions{};  // [{"default":n}|{"sub":n}], kept raw; empty if absent
-  constexpr std::int32_t effective_priority() const noexcept { return priority.value_or(default_bucket_priority); }
-  friend bool operator==(const bucket_checksum&, const bucket_checksum&) = default;
-};
-
-struct checkpoint_line {
-  std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint{};  // absent or null: none
-  std::span<const bucket_checksum> buckets{};
-  raw_value streams{};  // kept raw; empty if absent
-};
-struct checkpoint_diff_line {
-  std::int64_t last_op_id = 0;
-  std::optional<std::int64_t> write_checkpoint{};  // replaces the previous one; absent clears it
-  std::span<const bucket_checksum> updated_buckets{};
-  std::span<const std::string_view> removed_buckets{};
-};
-struct checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id{};  // the service always sends it; the core ignores it
-};
-struct partial_checkpoint_complete_line {
-  std::optional<std::int64_t> last_op_id{};
-  std::int32_t priority = 0;
-};
-
-enum class oplog_op : std::uint8_t { put, remove, move, clear };
-constexpr std::string_view to_string(oplog_op op) noexcept {
-  switch (op) {
-    case oplog_op::put: return "PUT";
-    case oplog_op::remove: return "REMOVE";
-    case oplog_op::move: return "MOVE";
-    case oplog_op::clear: return "CLEAR";
-  }
-  return "";
-}
-
-struct oplog_entry {
-  std::int64_t op_id = 0;
-  oplog_op op = oplog_op::put;
-  std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
-  raw_value data{};  // raw_data mode: a string holding the row JSON; legacy mode: an object; empty if absent or null
-  checksum32 checksum = 0;
-};
-struct data_line {
-  borrowed_text bucket{};
-  std::optional<std::int64_t> after{}, next_after{};  // ignored by the core; null allowed
-  std::optional<bool> has_more{};
-  std::span<const oplog_entry> data{};
-};
-struct token_expires_in_line {
-  std::int32_t seconds = 0;  // <= 0: expired; the core's field is an i32
-};
-// A line type this codec does not know: reported, not an error (the core ignores them).
-struct unknown_line {
-  borrowed_text type{};
-  raw_value value{};
-};
-
-using sync_line = std::variant<checkpoint_line, checkpoint_diff_line, checkpoint_complete_line,
-                               partial_checkpoint_complete_line, data_line, token_expires_in_line, unknown_line>;
-
-// ---------------------------------------------------------------- decoders
+// ---------------------------------------------------------------- decoder
 
 class checkpoint_decoder {
  public:
@@ -4357,61 +5040,11 @@ class checkpoint_decoder {
     return out;
   }
 
-  result<service_error> decode_service_error(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    service_error out;
-    static constexpr std::string_view envelope_names[] = {"error"};
-    static constexpr member_table<1> envelope = make_members(envelope_names, {0});
-    static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
-                                                 "stack", "details"};
-    static constexpr member_table<9> table = make_members(names, {0});
-    auto r = decode_object(json, envelope, [&](std::size_t, json_value& error_data) -> result<void> {
-      out = {};
-      return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
-        switch (i) {
-          case 0: return reader_.read_string(v, out.code);
-          case 2: return reader_.read_int64(v, out.status);
-          case 8: return reader_.read_raw(v, out.details);
-          default: {
-            std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
-                                                       &out.origin, &out.trace_id, &out.stack};
-            return reader_.read_string(v, *text[i]);
-          }
-        }
-      });
-    });
-    if (!r) return r.error_info();
-    return out;
-  }
-
-  // One line of the sync stream (NDJSON). Spans in the result live until the next decode.
-  result<sync_line> decode_sync_line(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
-    std::optional<sync_line> line;
-    PSWIRE_TRY(reader_.run(json, [&]() -> result<void> {
-      buckets_.clear();
-      removed_.clear();
-      oplog_.clear();
-      line.reset();
-      json_value root = reader_.root_value();
-      const std::size_t root_at = reader_.offset_of(root);
-      PSWIRE_TRY(reader_.for_each_member(root, [&](std::string_view key, json_value& v, std::size_t key_at) -> result<void> {
-        if (line) return reader_.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
-        PSWIRE_TRY_ASSIGN(line, read_line_body(key, v));
-        return {};
-      }));
-      if (!line) return reader_.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
-      return {};
-    }));
-    link(*line);
-    return *line;
-  }
-
   // These messages hold views of the input: a temporary std::string would be
   // gone before they are read. (The three responses hold only ids, so a
   // temporary is safe there.)
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_checkpoint_request);
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_custom_checkpoint_request);
-  PSWIRE_DELETE_TEMPORARY_INPUT(decode_service_error);
-  PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line);
 
  private:
   template <class T, class R>
@@ -4429,236 +5062,15 @@ class checkpoint_decoder {
     });
   }
 
-  result<checksum32> read_checksum(json_value& v) {
-    const std::size_t at = reader_.offset_of(v);
-    json_kind kind{};
-    PSWIRE_TRY_ASSIGN(kind, reader_.type_of(v));
-    if (kind != json_kind::number) return reader_.fail(errc::wrong_type, at, "a checksum is a number");
-    std::int64_t value = 0;
-    // Integers, the common case, exactly; what is not one (a fraction, a huge
-    // exponent) is read as the core reads it, through a double.
-    if (auto exact = reader_.read_int64(v, value); !exact) {
-      if (exact.code() != errc::wrong_type && exact.code() != errc::number_out_of_range) return exact.error_info();
-      raw_value raw;
-      PSWIRE_TRY(reader_.read_raw(v, raw));
-      auto d = raw.get_double();
-      // Range first: converting an out-of-range double to an integer is undefined.
-      if (!d || *d < -2147483648.0 || *d > 4294967295.0 || *d != std::trunc(*d)) {
-        return reader_.fail(errc::number_out_of_range, at, "a checksum must be an integral value in the 32-bit range");
-      }
-      value = static_cast<std::int64_t>(*d);
-    }
-    if (value < std::numeric_limits<std::int32_t>::min() || value > std::numeric_limits<std::uint32_t>::max()) {
-      return reader_.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
-    }
-    return static_cast<checksum32>(static_cast<std::uint64_t>(value) & 0xFFFFFFFFu);
-  }
-
-  result<std::int32_t> read_priority(json_value& v) {
-    const std::size_t at = reader_.offset_of(v);
-    std::int64_t p = 0;
-    PSWIRE_TRY(reader_.read_int64(v, p));
-    if (p < 0 || p >= std::numeric_limits<std::int32_t>::max()) {
-      return reader_.fail(errc::number_out_of_range, at, "bucket priority must be a non-negative int32");
-    }
-    return static_cast<std::int32_t>(p);
-  }
-
-  result<void> read_buckets(json_value& v, std::vector<bucket_checksum>& out) {
-    static constexpr std::string_view names[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
-    static constexpr member_table<5> table = make_members(names, {0, 1});
-    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
-      bucket_checksum b;
-      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
-        switch (i) {
-          case 0: return reader_.read_string(m, b.bucket);
-          case 1: return assign(b.checksum, read_checksum(m));
-          case 2: {
-            auto null = reader_.read_null(m);
-            if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            return reader_.read_int64(m, b.count);
-          }
-          case 3: {
-            auto null = reader_.read_null(m);
-            if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            return assign(b.priority, read_priority(m));
-          }
-          default: {
-            raw_value raw;
-            PSWIRE_TRY(reader_.read_raw(m, raw));
-            if (raw.kind() != json_kind::array && !raw.is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "subscriptions must be an array");
-            }
-            if (!raw.is_null()) b.subscriptions = raw;
-            return {};
-          }
-        }
-      });
-      if (!r) return r;
-      out.push_back(b);
-      return {};
-    });
-  }
-
-  result<void> read_oplog(json_value& v) {
-    static constexpr std::string_view names[] = {"op_id", "op", "object_type", "object_id", "subkey", "data", "checksum"};
-    static constexpr member_table<7> table = make_members(names, {0, 1, 6});
-    return reader_.for_each_element(v, [&](json_value& element, std::size_t) -> result<void> {
-      oplog_entry e;
-      auto r = reader_.read_object(element, table, [&](std::size_t i, json_value& m) -> result<void> {
-        switch (i) {
-          case 0: return assign(e.op_id, wire::read_id_string(reader_, m, id_range::any_int64));
-          case 1: {
-            const std::size_t op_at = reader_.offset_of(m);
-            std::string_view name;
-            PSWIRE_TRY(reader_.read_string(m, name));
-            static constexpr std::string_view op_names[] = {"PUT", "REMOVE", "MOVE", "CLEAR"};  // in oplog_op order
-            static constexpr member_table<4> ops = make_members(op_names);
-            const std::size_t op = ops.find(name);
-            if (op == 4) return reader_.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
-            e.op = static_cast<oplog_op>(op);
-            return {};
-          }
-          case 2:
-          case 3:
-          case 4: {
-            auto null = reader_.read_null(m);
-            if (!null || *null) return null ? result<void>{} : result<void>{null.error_info()};
-            std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
-            return reader_.read_string(m, field);
-          }
-          case 5: {
-            raw_value raw;
-            PSWIRE_TRY(reader_.read_raw(m, raw));
-            if (raw.kind() != json_kind::string && raw.kind() != json_kind::object && !raw.is_null()) {
-              return reader_.fail(errc::wrong_type, reader_.offset_of(m), "oplog data is a string or an object");
-            }
-            if (!raw.is_null()) e.data = raw;
-            return {};
-          }
-          default: return assign(e.checksum, read_checksum(m));
-        }
-      });
-      if (!r) return r;
-      oplog_.push_back(e);
-      return {};
-    });
-  }
-
-  result<sync_line> read_line_body(std::string_view type, json_value& v) {
-    const std::size_t at = reader_.offset_of(v);
-    if (type == "token_expires_in") {
-      std::int64_t seconds = 0;
-      PSWIRE_TRY(reader_.read_int64(v, seconds));
-      // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
-      if (seconds < std::numeric_limits<std::int32_t>::min() || seconds > std::numeric_limits<std::int32_t>::max()) {
-        return reader_.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
-      }
-      return sync_line{token_expires_in_line{static_cast<std::int32_t>(seconds)}};
-    }
-    if (type == "checkpoint" || type == "checkpoint_diff") {
-      const bool diff = type == "checkpoint_diff";
-      static constexpr std::string_view names[] = {"last_op_id", "write_checkpoint", "buckets", "streams", "updated_buckets",
-                                                   "removed_buckets"};
-      static constexpr member_table<6> checkpoint_table = make_members(names, {0, 2});
-      static constexpr member_table<6> diff_table = make_members(names, {0, 4, 5});
-      std::int64_t last_op_id = 0;
-      std::optional<std::int64_t> write_checkpoint;
-      raw_value streams;
-      auto r = reader_.read_object(v, diff ? diff_table : checkpoint_table, [&](std::size_t i, json_value& m) -> result<void> {
-        switch (i) {
-          case 0: return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
-          case 1: return assign(write_checkpoint, wire::read_optional_id(reader_, m));
-          case 2:
-            if (diff) break;  // core tests send a stray "buckets" in diffs: ignored
-            return read_buckets(m, buckets_);
-          case 3:
-            if (diff) break;
-            return reader_.read_raw(m, streams);
-          case 4:
-            if (!diff) break;
-            return read_buckets(m, buckets_);
-          default:
-            if (!diff) break;
-            return reader_.for_each_element(m, [&](json_value& name, std::size_t) -> result<void> {
-              return reader_.read_string(name, removed_.emplace_back());
-            });
-        }
-        return reader_.skip(m);
-      });
-      if (!r) return r.error_info();
-      if (diff) return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
-      return sync_line{checkpoint_line{last_op_id, write_checkpoint, {}, streams}};
-    }
-    if (type == "checkpoint_complete" || type == "partial_checkpoint_complete") {
-      const bool partial = type == "partial_checkpoint_complete";
-      static constexpr std::string_view names[] = {"last_op_id", "priority"};
-      static constexpr member_table<2> complete_table = make_members(names);
-      static constexpr member_table<2> partial_table = make_members(names, {1});
-      std::optional<std::int64_t> last_op_id;
-      std::int32_t priority = 0;
-      auto r = reader_.read_object(v, partial ? partial_table : complete_table, [&](std::size_t i, json_value& m) -> result<void> {
-        if (i == 0) return assign(last_op_id, wire::read_id_string(reader_, m, id_range::any_int64));
-        if (!partial) {
-          return reader_.skip(m);
-        }
-        return assign(priority, read_priority(m));
-      });
-      if (!r) return r.error_info();
-      if (!partial) return sync_line{checkpoint_complete_line{last_op_id}};
-      return sync_line{partial_checkpoint_complete_line{last_op_id, priority}};
-    }
-    if (type == "data") {
-      static constexpr std::string_view names[] = {"bucket", "after", "next_after", "has_more", "data"};
-      static constexpr member_table<5> table = make_members(names, {0, 4});
-      data_line line;
-      auto r = reader_.read_object(v, table, [&](std::size_t i, json_value& m) -> result<void> {
-        switch (i) {
-          case 0: return reader_.read_string(m, line.bucket);
-          case 1: return assign(line.after, wire::read_optional_id(reader_, m));
-          case 2: return assign(line.next_after, wire::read_optional_id(reader_, m));
-          case 3: {
-            const std::size_t flag_at = reader_.offset_of(m);
-            raw_value raw;
-            PSWIRE_TRY(reader_.read_raw(m, raw));
-            if (raw.is_null()) return {};
-            auto flag = raw.get_bool();
-            if (!flag) return reader_.fail(errc::wrong_type, flag_at, "has_more is a boolean");
-            line.has_more = *flag;
-            return {};
-          }
-          default: return read_oplog(m);
-        }
-      });
-      if (!r) return r.error_info();
-      return sync_line{line};
-    }
-    raw_value raw;
-    PSWIRE_TRY(reader_.read_raw(v, raw));
-    return sync_line{unknown_line{type, raw}};
-  }
-
-  // Spans point into the decoder's vectors only once they stopped growing.
-  void link(sync_line& line) {
-    if (auto* c = std::get_if<checkpoint_line>(&line)) c->buckets = buckets_;
-    if (auto* d = std::get_if<checkpoint_diff_line>(&line)) {
-      d->updated_buckets = buckets_;
-      d->removed_buckets = removed_;
-    }
-    if (auto* d = std::get_if<data_line>(&line)) d->data = oplog_;
-  }
-
   json_reader reader_;
-  std::vector<bucket_checksum> buckets_;
-  std::vector<std::string_view> removed_;
-  std::vector<oplog_entry> oplog_;
 };
 
 // ---------------------------------------------------------------- encoders
 
 namespace detail {
-template <class Sink>
-void write_id(basic_json_writer<Sink>& w, std::int64_t id) {
+// An id as its decimal string, into either writer (json_writer, bson_writer).
+template <class Writer>
+void write_id(Writer& w, std::int64_t id) {
   char buf[24];
   auto* const end = std::to_chars(buf, buf + sizeof buf, id).ptr;
   w.string_value(std::string_view(buf, static_cast<std::size_t>(end - buf)));
@@ -4672,41 +5084,6 @@ void write_data_envelope_id(basic_json_writer<Sink>& w, const json_key<N>& name,
   write_id(w, id);
   w.end_object();
   w.end_object();
-}
-template <class Sink, std::size_t N>
-void write_optional_string(basic_json_writer<Sink>& w, const json_key<N>& key, const std::optional<borrowed_text>& v) {
-  if (v) {
-    w.key(key);
-    w.string_value(*v);
-  }
-}
-template <class Sink>
-void write_buckets(basic_json_writer<Sink>& w, std::span<const bucket_checksum> buckets) {
-  w.begin_array();
-  for (const bucket_checksum& b : buckets) {
-    w.begin_object();
-    w.key(json_key("bucket"));
-    w.string_value(b.bucket);
-    w.key(json_key("checksum"));  // the service sends bucket checksums as signed int32 sums
-    w.int_value(static_cast<std::int32_t>(b.checksum));
-    if (b.count) {
-      w.key(json_key("count"));
-      w.int_value(*b.count);
-    }
-    // Written as read: filling in the default would make the canonical form
-    // need more than its input (a member per bucket), and leaving out a 3
-    // that was sent would change the service's bytes.
-    if (b.priority) {
-      w.key(json_key("priority"));
-      w.int_value(*b.priority);
-    }
-    if (!b.subscriptions.empty()) {
-      w.key(json_key("subscriptions"));
-      w.raw_value(b.subscriptions);
-    }
-    w.end_object();
-  }
-  w.end_array();
 }
 }  // namespace detail
 
@@ -4742,127 +5119,6 @@ void write_custom_checkpoint_response(basic_json_writer<Sink>& w, const custom_c
   w.begin_object();
   w.key(json_key("checkpoint"));
   detail::write_id(w, r.checkpoint);
-  w.end_object();
-}
-// ErrorData members in the service's declaration order, absent ones omitted.
-template <class Sink>
-void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
-  auto text = [&](const auto& key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
-  w.begin_object();
-  w.key(json_key("error"));
-  w.begin_object();
-  text(json_key("name"), e.name);
-  w.key(json_key("code"));
-  w.string_value(e.code);
-  text(json_key("description"), e.description);
-  text(json_key("severity"), e.severity);
-  if (!e.details.empty()) {
-    w.key(json_key("details"));
-    w.raw_value(e.details);
-  }
-  if (e.status) {
-    w.key(json_key("status"));
-    w.int_value(*e.status);
-  }
-  text(json_key("stack"), e.stack);
-  text(json_key("origin"), e.origin);
-  text(json_key("trace_id"), e.trace_id);
-  w.end_object();
-  w.end_object();
-}
-
-// Sync lines in the service's member order; write_checkpoint omitted when none.
-template <class Sink>
-void write_sync_line(basic_json_writer<Sink>& w, const sync_line& line) {
-  auto optional_id = [&](const auto& key, const std::optional<std::int64_t>& id) {
-    if (id) {
-      w.key(key);
-      detail::write_id(w, *id);
-    }
-  };
-  w.begin_object();
-  std::visit(
-      [&](const auto& l) {
-        using T = std::decay_t<decltype(l)>;
-        if constexpr (std::is_same_v<T, checkpoint_line>) {
-          w.key(json_key("checkpoint"));
-          w.begin_object();
-          optional_id(json_key("last_op_id"), l.last_op_id);
-          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
-          w.key(json_key("buckets"));
-          detail::write_buckets(w, l.buckets);
-          if (!l.streams.empty()) {
-            w.key(json_key("streams"));
-            w.raw_value(l.streams);
-          }
-          w.end_object();
-        } else if constexpr (std::is_same_v<T, checkpoint_diff_line>) {
-          w.key(json_key("checkpoint_diff"));
-          w.begin_object();
-          optional_id(json_key("last_op_id"), l.last_op_id);
-          optional_id(json_key("write_checkpoint"), l.write_checkpoint);
-          w.key(json_key("removed_buckets"));
-          w.begin_array();
-          for (std::string_view name : l.removed_buckets) w.string_value(name);
-          w.end_array();
-          w.key(json_key("updated_buckets"));
-          detail::write_buckets(w, l.updated_buckets);
-          w.end_object();
-        } else if constexpr (std::is_same_v<T, checkpoint_complete_line>) {
-          w.key(json_key("checkpoint_complete"));
-          w.begin_object();
-          optional_id(json_key("last_op_id"), l.last_op_id);
-          w.end_object();
-        } else if constexpr (std::is_same_v<T, partial_checkpoint_complete_line>) {
-          w.key(json_key("partial_checkpoint_complete"));
-          w.begin_object();
-          optional_id(json_key("last_op_id"), l.last_op_id);
-          w.key(json_key("priority"));
-          w.int_value(l.priority);
-          w.end_object();
-        } else if constexpr (std::is_same_v<T, data_line>) {
-          w.key(json_key("data"));
-          w.begin_object();
-          w.key(json_key("bucket"));
-          w.string_value(l.bucket);
-          optional_id(json_key("after"), l.after);
-          optional_id(json_key("next_after"), l.next_after);
-          if (l.has_more) {
-            w.key(json_key("has_more"));
-            w.bool_value(*l.has_more);
-          }
-          w.key(json_key("data"));
-          w.begin_array();
-          for (const oplog_entry& e : l.data) {
-            w.begin_object();
-            optional_id(json_key("op_id"), e.op_id);
-            w.key(json_key("op"));
-            w.string_value(to_string(e.op));
-            auto text = [&](const auto& key, const std::optional<borrowed_text>& v) {
-              detail::write_optional_string(w, key, v);
-            };
-            text(json_key("object_type"), e.object_type);
-            text(json_key("object_id"), e.object_id);
-            w.key(json_key("checksum"));  // op checksums are unsigned
-            w.uint_value(e.checksum);
-            text(json_key("subkey"), e.subkey);
-            if (!e.data.empty()) {
-              w.key(json_key("data"));
-              w.raw_value(e.data);
-            }
-            w.end_object();
-          }
-          w.end_array();
-          w.end_object();
-        } else if constexpr (std::is_same_v<T, token_expires_in_line>) {
-          w.key(json_key("token_expires_in"));
-          w.int_value(l.seconds);
-        } else {
-          w.key(l.type);
-          w.raw_value(l.value);
-        }
-      },
-      line);
   w.end_object();
 }
 
@@ -4905,6 +5161,894 @@ constexpr bool may_apply_checkpoint(bool upload_queue_empty, std::optional<std::
 
 }  // namespace pswire
 // ---- end pswire/checkpoints.hpp
+// ---- begin pswire/service_error.hpp
+// pswire: the service's error envelope, {"error": ErrorData}, which every
+// PowerSync service endpoint answers with on failure (checkpoints.md 2;
+// write-api.md 3.3 for the write API's own errors).
+
+
+
+namespace pswire {
+
+// Strings are views: of the decoder (unescaped) or of the input when decoded,
+// and borrowed when built in code.
+struct service_error {
+  borrowed_text code{};  // e.g. PSYNC_S2001 (validation), PSYNC_S2106 (authentication)
+  std::optional<borrowed_text> description{};
+  std::optional<std::int64_t> status{};  // HTTP status
+  std::optional<borrowed_text> name{}, severity{}, origin{}, trace_id{}, stack{};
+  raw_value details{};  // any JSON (a string holding a JSON array for validation errors); empty if absent
+  bool is_validation_error() const noexcept { return code == "PSYNC_S2001"; }
+  bool is_authentication_error() const noexcept { return code == "PSYNC_S2106"; }
+  friend bool operator==(const service_error&, const service_error&) = default;
+};
+
+class service_error_decoder {
+ public:
+  explicit service_error_decoder(const limits& lim = {}) : reader_(lim) {}
+
+  result<service_error> decode_service_error(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    service_error out;
+    static constexpr std::string_view envelope_names[] = {"error"};
+    static constexpr member_table<1> envelope = make_members(envelope_names, {0});
+    static constexpr std::string_view names[] = {"code", "description", "status", "name", "severity", "origin", "trace_id",
+                                                 "stack", "details"};
+    static constexpr member_table<9> table = make_members(names, {0});
+    auto r = reader_.run(json, [&]() -> result<void> {
+      json_value root = reader_.root_value();
+      return reader_.read_object(root, envelope, [&](std::size_t, json_value& error_data) -> result<void> {
+        out = {};
+        return reader_.read_object(error_data, table, [&](std::size_t i, json_value& v) -> result<void> {
+          switch (i) {
+            case 0: return reader_.read_string(v, out.code);
+            case 2: return reader_.read_int64(v, out.status);
+            case 8: return reader_.read_raw(v, out.details);
+            default: {
+              std::optional<borrowed_text>* text[] = {nullptr, &out.description, nullptr, &out.name, &out.severity,
+                                                         &out.origin, &out.trace_id, &out.stack};
+              return reader_.read_string(v, *text[i]);
+            }
+          }
+        });
+      });
+    });
+    if (!r) return r.error_info();
+    return out;
+  }
+  // The error holds views of the input: a temporary would be gone before it is read.
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_service_error);
+
+ private:
+  json_reader reader_;
+};
+
+// ErrorData members in the service's declaration order, absent ones omitted.
+template <class Sink>
+void write_service_error(basic_json_writer<Sink>& w, const service_error& e) {
+  auto text = [&](const auto& key, const std::optional<borrowed_text>& v) { detail::write_optional_string(w, key, v); };
+  w.begin_object();
+  w.key(json_key("error"));
+  w.begin_object();
+  text(json_key("name"), e.name);
+  w.key(json_key("code"));
+  w.string_value(e.code);
+  text(json_key("description"), e.description);
+  text(json_key("severity"), e.severity);
+  if (!e.details.empty()) {
+    w.key(json_key("details"));
+    w.raw_value(e.details);
+  }
+  if (e.status) {
+    w.key(json_key("status"));
+    w.int_value(*e.status);
+  }
+  text(json_key("stack"), e.stack);
+  text(json_key("origin"), e.origin);
+  text(json_key("trace_id"), e.trace_id);
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace pswire
+// ---- end pswire/service_error.hpp
+// ---- begin pswire/sync_lines.hpp
+// pswire: sync stream lines (service -> client), in JSON (NDJSON lines) and
+// in BSON (application/vnd.powersync.bson-stream documents), decoded by one
+// body over either reader and encoded by one set of encoders over either
+// writer (checkpoints.md 4; the BSON mapping field by field:
+// docs/sync-stream.md). Every line is a one-member object: checkpoint,
+// checkpoint_diff, checkpoint_complete, partial_checkpoint_complete, data,
+// token_expires_in; any other member name is an unknown line, kept.
+// Framing a stream into lines: sync_stream.hpp.
+
+
+
+namespace pswire {
+
+// A 32-bit checksum held unsigned; peers send it as int32, uint32 or an
+// integral double (checkpoints.md 1.2). Arithmetic wraps mod 2^32.
+using checksum32 = std::uint32_t;
+
+// A bucket without `priority` has the fallback priority, 3.
+inline constexpr std::int32_t default_bucket_priority = 3;
+
+struct bucket_checksum {
+  borrowed_text bucket{};
+  checksum32 checksum = 0;
+  std::optional<std::int64_t> count{};
+  // As read: absent (or null) means default_bucket_priority, and stays absent
+  // when re-encoded, so the canonical form needs no more than its input did.
+  std::optional<std::int32_t> priority{};
+  raw_value subscriptions{};  // [{"default":n}|{"sub":n}], kept raw; empty if absent
+  constexpr std::int32_t effective_priority() const noexcept { return priority.value_or(default_bucket_priority); }
+  friend bool operator==(const bucket_checksum&, const bucket_checksum&) = default;
+};
+
+struct checkpoint_line {
+  std::int64_t last_op_id = 0;
+  std::optional<std::int64_t> write_checkpoint{};  // absent or null: none
+  std::span<const bucket_checksum> buckets{};
+  raw_value streams{};  // kept raw; empty if absent
+};
+struct checkpoint_diff_line {
+  std::int64_t last_op_id = 0;
+  std::optional<std::int64_t> write_checkpoint{};  // replaces the previous one; absent clears it
+  std::span<const bucket_checksum> updated_buckets{};
+  std::span<const std::string_view> removed_buckets{};
+};
+struct checkpoint_complete_line {
+  std::optional<std::int64_t> last_op_id{};  // the service always sends it; the core ignores it
+};
+struct partial_checkpoint_complete_line {
+  std::optional<std::int64_t> last_op_id{};
+  std::int32_t priority = 0;
+};
+
+enum class oplog_op : std::uint8_t { put, remove, move, clear };
+constexpr std::string_view to_string(oplog_op op) noexcept {
+  switch (op) {
+    case oplog_op::put: return "PUT";
+    case oplog_op::remove: return "REMOVE";
+    case oplog_op::move: return "MOVE";
+    case oplog_op::clear: return "CLEAR";
+  }
+  return "";
+}
+
+struct oplog_entry {
+  std::int64_t op_id = 0;
+  oplog_op op = oplog_op::put;
+  std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
+  // The row. raw_data mode (and BSON, always): its JSON text, carried as a
+  // string: a view of the input when the wire needed no unescaping (BSON,
+  // always), else of the decoder. Absent for REMOVE, MOVE, CLEAR (or null).
+  std::optional<borrowed_text> data{};
+  // Legacy (JSON without raw_data) mode: the row as a nested object; empty otherwise.
+  raw_value legacy_data{};
+  checksum32 checksum = 0;
+};
+struct data_line {
+  borrowed_text bucket{};
+  std::optional<std::int64_t> after{}, next_after{};  // ignored by the core; null allowed
+  std::optional<bool> has_more{};
+  std::span<const oplog_entry> data{};
+};
+struct token_expires_in_line {
+  std::int32_t seconds = 0;  // <= 0: expired; the core's field is an i32
+};
+// A line type this codec does not know: reported, not an error (the core ignores them).
+struct unknown_line {
+  borrowed_text type{};
+  raw_value value{};
+};
+
+using sync_line = std::variant<checkpoint_line, checkpoint_diff_line, checkpoint_complete_line,
+                               partial_checkpoint_complete_line, data_line, token_expires_in_line, unknown_line>;
+
+// ---------------------------------------------------------------- decoder
+
+// Decodes sync lines from either dialect with one body (read_line), over
+// json_reader or bson_reader. Spans in a result point into this decoder's
+// vectors and live until its next decode.
+class sync_line_decoder {
+ public:
+  explicit sync_line_decoder(const limits& lim = {}) : json_(lim), bson_(lim) {}
+
+  // One NDJSON line (without its '\n').
+  result<sync_line> decode_sync_line(json_input json PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    std::optional<sync_line> line;
+    PSWIRE_TRY(json_.run(json, [&]() { return read_line(json_, line); }));
+    link(*line);
+    return *line;
+  }
+
+  // One BSON document, exactly its bytes (the int32 length first).
+  result<sync_line> decode_sync_line_bson(std::string_view document PSWIRE_LIFETIMEBOUND) PSWIRE_LIFETIMEBOUND {
+    std::optional<sync_line> line;
+    PSWIRE_TRY(bson_.run(document, [&]() { return read_line(bson_, line); }));
+    link(*line);
+    return *line;
+  }
+
+  // Lines hold views of the input: a temporary would be gone before they are read.
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line);
+  PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line_bson);
+
+ private:
+  template <class T, class R>
+  static result<void> assign(T& target, R&& value) {
+    if (!value) return value.error_info();
+    target = std::move(*value);
+    return {};
+  }
+
+  template <class Reader>
+  result<void> read_line(Reader& reader, std::optional<sync_line>& line) {
+    buckets_.clear();
+    removed_.clear();
+    oplog_.clear();
+    line.reset();
+    auto root = reader.root_value();
+    const std::size_t root_at = reader.offset_of(root);
+    PSWIRE_TRY(reader.for_each_member(root, [&](std::string_view key, auto& v, std::size_t key_at) -> result<void> {
+      if (line) return reader.fail(errc::ambiguous_sync_line, key_at, "a sync line has exactly one member");
+      PSWIRE_TRY_ASSIGN(line, read_line_body(reader, key, v));
+      return {};
+    }));
+    if (!line) return reader.fail(errc::ambiguous_sync_line, root_at, "a sync line has exactly one member");
+    return {};
+  }
+
+  // Peers send checksums as int32, uint32, int64 (a bigint in JS) or an
+  // integral double: any integral value in [-2^31, 2^32) is taken mod 2^32.
+  template <class Reader, class Value>
+  static result<checksum32> read_checksum(Reader& reader, Value& v) {
+    const std::size_t at = reader.offset_of(v);
+    json_kind kind{};
+    PSWIRE_TRY_ASSIGN(kind, reader.type_of(v));
+    if (kind != json_kind::number) return reader.fail(errc::wrong_type, at, "a checksum is a number");
+    std::int64_t value = 0;
+    // Integers, the common case, exactly; what is not one (a fraction, a huge
+    // exponent) is read as the core reads it, through a double.
+    if (auto exact = reader.read_int64(v, value); !exact) {
+      if (exact.code() != errc::wrong_type && exact.code() != errc::number_out_of_range) return exact.error_info();
+      double d = 0;
+      PSWIRE_TRY(reader.read_double(v, d));
+      // Range first (NaN fails it too): converting an out-of-range double to an integer is undefined.
+      if (!(d >= -2147483648.0 && d <= 4294967295.0) || d != std::trunc(d)) {
+        return reader.fail(errc::number_out_of_range, at, "a checksum must be an integral value in the 32-bit range");
+      }
+      value = static_cast<std::int64_t>(d);
+    }
+    if (value < std::numeric_limits<std::int32_t>::min() || value > std::numeric_limits<std::uint32_t>::max()) {
+      return reader.fail(errc::number_out_of_range, at, "checksum outside the 32-bit range");
+    }
+    return static_cast<checksum32>(static_cast<std::uint64_t>(value) & 0xFFFFFFFFu);
+  }
+
+  template <class Reader, class Value>
+  static result<std::int32_t> read_priority(Reader& reader, Value& v) {
+    const std::size_t at = reader.offset_of(v);
+    std::int64_t p = 0;
+    PSWIRE_TRY(reader.read_int64(v, p));
+    if (p < 0 || p >= std::numeric_limits<std::int32_t>::max()) {
+      return reader.fail(errc::number_out_of_range, at, "bucket priority must be a non-negative int32");
+    }
+    return static_cast<std::int32_t>(p);
+  }
+
+  // A member that may be null: `read` runs only for a value.
+  template <class Reader, class Value, class Read>
+  static result<void> unless_null(Reader& reader, Value& v, Read&& read) {
+    bool null = false;
+    PSWIRE_TRY_ASSIGN(null, reader.read_null(v));
+    if (null) return {};
+    return read();
+  }
+
+  template <class Reader, class Value>
+  result<void> read_buckets(Reader& reader, Value& v) {
+    static constexpr std::string_view names[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
+    static constexpr member_table<5> table = make_members(names, {0, 1});
+    return reader.for_each_element(v, [&](Value& element, std::size_t) -> result<void> {
+      bucket_checksum b;
+      PSWIRE_TRY(reader.read_object(element, table, [&](std::size_t i, Value& m) -> result<void> {
+        switch (i) {
+          case 0: return reader.read_string(m, b.bucket);
+          case 1: return assign(b.checksum, read_checksum(reader, m));
+          case 2: return unless_null(reader, m, [&] { return reader.read_int64(m, b.count); });
+          case 3: return unless_null(reader, m, [&] { return assign(b.priority, read_priority(reader, m)); });
+          default:
+            return unless_null(reader, m, [&]() -> result<void> {
+              json_kind kind{};
+              PSWIRE_TRY_ASSIGN(kind, reader.type_of(m));
+              if (kind != json_kind::array) return reader.fail(errc::wrong_type, reader.offset_of(m), "subscriptions must be an array");
+              return reader.read_raw(m, b.subscriptions);
+            });
+        }
+      }));
+      buckets_.push_back(b);
+      return {};
+    });
+  }
+
+  template <class Reader, class Value>
+  result<void> read_oplog(Reader& reader, Value& v) {
+    static constexpr std::string_view names[] = {"op_id", "op", "object_type", "object_id", "subkey", "data", "checksum"};
+    static constexpr member_table<7> table = make_members(names, {0, 1, 6});
+    return reader.for_each_element(v, [&](Value& element, std::size_t) -> result<void> {
+      oplog_entry e;
+      PSWIRE_TRY(reader.read_object(element, table, [&](std::size_t i, Value& m) -> result<void> {
+        switch (i) {
+          case 0: return assign(e.op_id, wire::read_id_string(reader, m, id_range::any_int64));
+          case 1: {
+            const std::size_t op_at = reader.offset_of(m);
+            std::string_view name;
+            PSWIRE_TRY(reader.read_string(m, name));
+            static constexpr std::string_view op_names[] = {"PUT", "REMOVE", "MOVE", "CLEAR"};  // in oplog_op order
+            static constexpr member_table<4> ops = make_members(op_names);
+            const std::size_t op = ops.find(name);
+            if (op == 4) return reader.fail(errc::unknown_op, op_at, "op must be PUT, REMOVE, MOVE or CLEAR");
+            e.op = static_cast<oplog_op>(op);
+            return {};
+          }
+          case 2:
+          case 3:
+          case 4: {
+            std::optional<borrowed_text>& field = i == 2 ? e.object_type : i == 3 ? e.object_id : e.subkey;
+            return unless_null(reader, m, [&] { return reader.read_string(m, field); });
+          }
+          case 5:
+            return unless_null(reader, m, [&]() -> result<void> {
+              json_kind kind{};
+              PSWIRE_TRY_ASSIGN(kind, reader.type_of(m));
+              if (kind == json_kind::string) return reader.read_string(m, e.data);
+              if (kind == json_kind::object) return reader.read_raw(m, e.legacy_data);
+              return reader.fail(errc::wrong_type, reader.offset_of(m), "oplog data is a string or an object");
+            });
+          default: return assign(e.checksum, read_checksum(reader, m));
+        }
+      }));
+      oplog_.push_back(e);
+      return {};
+    });
+  }
+
+  template <class Reader, class Value>
+  result<sync_line> read_checkpoint(Reader& reader, Value& v, bool diff) {
+    static constexpr std::string_view names[] = {"last_op_id", "write_checkpoint", "buckets", "streams", "updated_buckets",
+                                                 "removed_buckets"};
+    static constexpr member_table<6> checkpoint_table = make_members(names, {0, 2});
+    static constexpr member_table<6> diff_table = make_members(names, {0, 4, 5});
+    std::int64_t last_op_id = 0;
+    std::optional<std::int64_t> write_checkpoint;
+    raw_value streams;
+    PSWIRE_TRY(reader.read_object(v, diff ? diff_table : checkpoint_table, [&](std::size_t i, Value& m) -> result<void> {
+      switch (i) {
+        case 0: return assign(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
+        case 1: return assign(write_checkpoint, wire::read_optional_id(reader, m));
+        case 2:
+          if (diff) break;  // core tests send a stray "buckets" in diffs: ignored
+          return read_buckets(reader, m);
+        case 3:
+          if (diff) break;
+          return reader.read_raw(m, streams);
+        case 4:
+          if (!diff) break;
+          return read_buckets(reader, m);
+        default:
+          if (!diff) break;
+          return reader.for_each_element(m, [&](Value& name, std::size_t) -> result<void> {
+            return reader.read_string(name, removed_.emplace_back());
+          });
+      }
+      return reader.skip(m);
+    }));
+    if (diff) return sync_line{checkpoint_diff_line{last_op_id, write_checkpoint, {}, {}}};
+    return sync_line{checkpoint_line{last_op_id, write_checkpoint, {}, streams}};
+  }
+
+  template <class Reader, class Value>
+  static result<sync_line> read_complete(Reader& reader, Value& v, bool partial) {
+    static constexpr std::string_view names[] = {"last_op_id", "priority"};
+    static constexpr member_table<2> complete_table = make_members(names);
+    static constexpr member_table<2> partial_table = make_members(names, {1});
+    std::optional<std::int64_t> last_op_id;
+    std::int32_t priority = 0;
+    PSWIRE_TRY(reader.read_object(v, partial ? partial_table : complete_table, [&](std::size_t i, Value& m) -> result<void> {
+      if (i == 0) return assign(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
+      if (!partial) return reader.skip(m);
+      return assign(priority, read_priority(reader, m));
+    }));
+    if (!partial) return sync_line{checkpoint_complete_line{last_op_id}};
+    return sync_line{partial_checkpoint_complete_line{last_op_id, priority}};
+  }
+
+  template <class Reader, class Value>
+  result<sync_line> read_data(Reader& reader, Value& v) {
+    static constexpr std::string_view names[] = {"bucket", "after", "next_after", "has_more", "data"};
+    static constexpr member_table<5> table = make_members(names, {0, 4});
+    data_line line;
+    PSWIRE_TRY(reader.read_object(v, table, [&](std::size_t i, Value& m) -> result<void> {
+      switch (i) {
+        case 0: return reader.read_string(m, line.bucket);
+        case 1: return assign(line.after, wire::read_optional_id(reader, m));
+        case 2: return assign(line.next_after, wire::read_optional_id(reader, m));
+        case 3:
+          return unless_null(reader, m, [&]() -> result<void> {
+            bool flag = false;
+            PSWIRE_TRY(reader.read_bool(m, flag));
+            line.has_more = flag;
+            return {};
+          });
+        default: return read_oplog(reader, m);
+      }
+    }));
+    return sync_line{line};
+  }
+
+  template <class Reader, class Value>
+  result<sync_line> read_line_body(Reader& reader, std::string_view type, Value& v) {
+    if (type == "token_expires_in") {
+      const std::size_t at = reader.offset_of(v);
+      std::int64_t seconds = 0;
+      PSWIRE_TRY(reader.read_int64(v, seconds));
+      // The core reads TokenExpiresIn(i32): a larger value fails its whole sync line.
+      if (seconds < std::numeric_limits<std::int32_t>::min() || seconds > std::numeric_limits<std::int32_t>::max()) {
+        return reader.fail(errc::number_out_of_range, at, "token_expires_in is a 32-bit integer");
+      }
+      return sync_line{token_expires_in_line{static_cast<std::int32_t>(seconds)}};
+    }
+    if (type == "checkpoint") return read_checkpoint(reader, v, false);
+    if (type == "checkpoint_diff") return read_checkpoint(reader, v, true);
+    if (type == "checkpoint_complete") return read_complete(reader, v, false);
+    if (type == "partial_checkpoint_complete") return read_complete(reader, v, true);
+    if (type == "data") return read_data(reader, v);
+    raw_value raw;
+    PSWIRE_TRY(reader.read_raw(v, raw));
+    return sync_line{unknown_line{type, raw}};
+  }
+
+  // Spans point into the decoder's vectors only once they stopped growing.
+  void link(sync_line& line) {
+    if (auto* c = std::get_if<checkpoint_line>(&line)) c->buckets = buckets_;
+    if (auto* d = std::get_if<checkpoint_diff_line>(&line)) {
+      d->updated_buckets = buckets_;
+      d->removed_buckets = removed_;
+    }
+    if (auto* d = std::get_if<data_line>(&line)) d->data = oplog_;
+  }
+
+  json_reader json_;
+  bson_reader bson_;
+  std::vector<bucket_checksum> buckets_;
+  std::vector<std::string_view> removed_;
+  std::vector<oplog_entry> oplog_;
+};
+
+// ---------------------------------------------------------------- encoders
+//
+// One overload per line type, over either writer: basic_json_writer<Sink>
+// (NDJSON) or bson_writer (one document). Members in the service's order;
+// absent optional members are left out (write_checkpoint when none).
+
+namespace detail {
+template <class Writer, class Key>
+void write_optional_id(Writer& w, const Key& key, const std::optional<std::int64_t>& id) {
+  if (id) {
+    w.key(key);
+    write_id(w, *id);
+  }
+}
+template <class Writer>
+void write_buckets(Writer& w, std::span<const bucket_checksum> buckets) {
+  w.begin_array();
+  for (const bucket_checksum& b : buckets) {
+    w.begin_object();
+    w.key(json_key("bucket"));
+    w.string_value(b.bucket);
+    w.key(json_key("checksum"));  // the service sends bucket checksums as signed int32 sums
+    w.int_value(static_cast<std::int32_t>(b.checksum));
+    if (b.count) {
+      w.key(json_key("count"));
+      w.int_value(*b.count);
+    }
+    // Written as read: filling in the default would make the canonical form
+    // need more than its input (a member per bucket), and leaving out a 3
+    // that was sent would change the service's bytes.
+    if (b.priority) {
+      w.key(json_key("priority"));
+      w.int_value(*b.priority);
+    }
+    if (!b.subscriptions.empty()) {
+      w.key(json_key("subscriptions"));
+      w.raw_value(b.subscriptions);
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+template <class Writer>
+void write_oplog_entry(Writer& w, const oplog_entry& e) {
+  w.begin_object();
+  write_optional_id(w, json_key("op_id"), e.op_id);
+  w.key(json_key("op"));
+  w.string_value(to_string(e.op));
+  write_optional_string(w, json_key("object_type"), e.object_type);
+  write_optional_string(w, json_key("object_id"), e.object_id);
+  w.key(json_key("checksum"));  // op checksums are unsigned
+  w.uint_value(e.checksum);
+  write_optional_string(w, json_key("subkey"), e.subkey);
+  if (e.data) {
+    w.key(json_key("data"));
+    w.string_value(*e.data);
+  } else if (!e.legacy_data.empty()) {
+    w.key(json_key("data"));
+    w.raw_value(e.legacy_data);
+  }
+  w.end_object();
+}
+}  // namespace detail
+
+template <class Writer>
+void write_sync_line(Writer& w, const checkpoint_line& l) {
+  w.begin_object();
+  w.key(json_key("checkpoint"));
+  w.begin_object();
+  detail::write_optional_id(w, json_key("last_op_id"), l.last_op_id);
+  detail::write_optional_id(w, json_key("write_checkpoint"), l.write_checkpoint);
+  w.key(json_key("buckets"));
+  detail::write_buckets(w, l.buckets);
+  if (!l.streams.empty()) {
+    w.key(json_key("streams"));
+    w.raw_value(l.streams);
+  }
+  w.end_object();
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const checkpoint_diff_line& l) {
+  w.begin_object();
+  w.key(json_key("checkpoint_diff"));
+  w.begin_object();
+  detail::write_optional_id(w, json_key("last_op_id"), l.last_op_id);
+  detail::write_optional_id(w, json_key("write_checkpoint"), l.write_checkpoint);
+  w.key(json_key("removed_buckets"));
+  w.begin_array();
+  for (std::string_view name : l.removed_buckets) w.string_value(name);
+  w.end_array();
+  w.key(json_key("updated_buckets"));
+  detail::write_buckets(w, l.updated_buckets);
+  w.end_object();
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const checkpoint_complete_line& l) {
+  w.begin_object();
+  w.key(json_key("checkpoint_complete"));
+  w.begin_object();
+  detail::write_optional_id(w, json_key("last_op_id"), l.last_op_id);
+  w.end_object();
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const partial_checkpoint_complete_line& l) {
+  w.begin_object();
+  w.key(json_key("partial_checkpoint_complete"));
+  w.begin_object();
+  detail::write_optional_id(w, json_key("last_op_id"), l.last_op_id);
+  w.key(json_key("priority"));
+  w.int_value(l.priority);
+  w.end_object();
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const data_line& l) {
+  w.begin_object();
+  w.key(json_key("data"));
+  w.begin_object();
+  w.key(json_key("bucket"));
+  w.string_value(l.bucket);
+  detail::write_optional_id(w, json_key("after"), l.after);
+  detail::write_optional_id(w, json_key("next_after"), l.next_after);
+  if (l.has_more) {
+    w.key(json_key("has_more"));
+    w.bool_value(*l.has_more);
+  }
+  w.key(json_key("data"));
+  w.begin_array();
+  for (const oplog_entry& e : l.data) detail::write_oplog_entry(w, e);
+  w.end_array();
+  w.end_object();
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const token_expires_in_line& l) {
+  w.begin_object();
+  w.key(json_key("token_expires_in"));
+  w.int_value(l.seconds);
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const unknown_line& l) {
+  w.begin_object();
+  w.key(l.type);
+  w.raw_value(l.value);
+  w.end_object();
+}
+template <class Writer>
+void write_sync_line(Writer& w, const sync_line& line) {
+  std::visit([&](const auto& l) { write_sync_line(w, l); }, line);
+}
+
+// One line as one BSON document appended to `out`: its size, or the
+// writer's error, and then `out` is as it was.
+template <class Line>
+result<std::size_t> encode_sync_line_bson(std::string& out, const Line& line) {
+  const std::size_t before = out.size();
+  bson_writer w(out);
+  write_sync_line(w, line);
+  auto size = w.finish();
+  if (!size) out.resize(before);
+  return size;
+}
+
+}  // namespace pswire
+// ---- end pswire/sync_lines.hpp
+// ---- begin pswire/sync_stream.hpp
+// pswire: framing of the sync stream (docs/sync-stream.md, "Framing"). The
+// service streams sync lines as NDJSON (one JSON object per line, '\n' after
+// each) or as concatenated BSON documents (each led by its little-endian int32
+// total length). HTTP hands them over in chunks of any size; the reader cuts
+// the chunks back into whole lines for a line decoder, copying only the lines
+// that span chunks. The writer frames lines the other way, for servers and
+// test services.
+
+
+
+namespace pswire {
+
+enum class stream_framing : std::uint8_t { ndjson, bson };
+
+constexpr std::string_view to_string(stream_framing framing) noexcept {
+  switch (framing) {
+    case stream_framing::ndjson: return "ndjson";
+    case stream_framing::bson: return "bson";
+  }
+  return "unknown_framing";
+}
+
+// Reuse one reader per connection: its buffer grows to the largest line that
+// spans chunks and is kept, so reading allocates nothing once it has grown.
+class sync_stream_reader {
+ public:
+  explicit sync_stream_reader(stream_framing framing, const limits& lim = {})
+      : framing_(framing), max_line_bytes_(lim.max_message_bytes) {}
+
+  // Hands over the next chunk. The chunk must stay alive and unchanged until
+  // next_line() has returned an empty optional for it (the previous chunk
+  // must be used up). A line that lies whole in the chunk is a view of it.
+  void feed(std::string_view chunk) noexcept {
+    PSWIRE_ASSERT(unread_.empty() && "sync_stream_reader::feed: the previous chunk is not used up");
+    release_returned_line();
+    unread_ = chunk;
+  }
+  PSWIRE_DELETE_TEMPORARY_INPUT(feed);
+
+  // The next complete line: for NDJSON without its '\n' (or "\r\n"), for
+  // BSON the whole document, length prefix included. A view into the chunk
+  // when the line lies whole inside it, else into this reader's buffer;
+  // valid until the next call of next_line() or feed(). An empty optional:
+  // the chunk is used up, feed the next one.
+  result<std::optional<std::string_view>> next_line() PSWIRE_LIFETIMEBOUND {
+    if (failure_) return failure_;
+    release_returned_line();
+    return framing_ == stream_framing::ndjson ? next_ndjson_line() : next_bson_document();
+  }
+
+  // End of input, after next_line() has used up the last chunk.
+  // errc::truncated_stream if a partial line is pending, at its offset: the
+  // service ends every line, the last one too, so the stream was cut short.
+  result<void> finish() {
+    if (failure_) return failure_;
+    PSWIRE_ASSERT(unread_.empty() && "sync_stream_reader::finish: the last chunk is not used up");
+    // Bytes never read count as pending too: the caller dropped them. The
+    // line returned last stays valid: finish() does not release it.
+    const bool carrying_partial_line = !carried_.empty() && !carried_is_returned_line_;
+    if (carrying_partial_line || !unread_.empty()) {
+      return fail(errc::truncated_stream, "the stream ended inside a line");
+    }
+    return {};
+  }
+
+  // Bytes of the stream consumed so far: where the next line starts. After
+  // an error, where the line in error starts (the error's offset, in full).
+  std::uint64_t stream_offset() const noexcept { return line_start_; }
+
+  // Ready for a new stream, keeping the buffer's capacity.
+  void reset() noexcept {
+    unread_ = {};
+    carried_.clear();
+    carried_is_returned_line_ = false;
+    carried_length_ = 0;
+    line_start_ = 0;
+    failure_ = error{};
+  }
+
+ private:
+  static constexpr std::size_t bson_length_bytes = 4;
+  static constexpr std::size_t bson_min_document_bytes = 5;  // the length and the terminating NUL
+
+  // The line handed out last lies in carried_; the caller is done with it.
+  void release_returned_line() noexcept {
+    if (!carried_is_returned_line_) return;
+    carried_.clear();
+    carried_is_returned_line_ = false;
+  }
+
+  // Every error is at the start of the line in error. error::offset is a
+  // size_t: on a 32-bit target an offset past 4 GiB saturates to SIZE_MAX
+  // (stream_offset() keeps the exact value).
+  error fail(errc code, std::string_view detail) noexcept {
+    constexpr std::uint64_t widest = std::numeric_limits<std::size_t>::max();
+    unread_ = {};  // the chunk is not read again: a failed reader may be fed and holds no view of it
+    failure_ = make_error(code, static_cast<std::size_t>(line_start_ < widest ? line_start_ : widest), detail);
+    return failure_;
+  }
+
+  // `framed_bytes` of the stream, the line and its framing, are consumed.
+  std::optional<std::string_view> hand_out(std::string_view line, std::size_t framed_bytes) noexcept {
+    line_start_ += framed_bytes;
+    return line;
+  }
+
+  // The same for a line that lies in carried_.
+  std::optional<std::string_view> hand_out_carried(std::string_view line, std::size_t framed_bytes) noexcept {
+    carried_is_returned_line_ = true;
+    return hand_out(line, framed_bytes);
+  }
+
+  // NDJSON splits on '\n' alone: never on U+2028, U+2029, U+0085, a lone
+  // '\r', '\f' or NUL, all of which JSON text may hold inside strings.
+  // carried_ holds the start of a line that spans chunks; it is known to
+  // hold no '\n', so each byte of the stream is searched once.
+  result<std::optional<std::string_view>> next_ndjson_line() {
+    while (!unread_.empty()) {
+      const std::size_t pending = carried_.size();
+      // At most max + 1 bytes (the line and a '\r') come before the '\n' of
+      // a line within the limit: searching further would only find a line
+      // too large, so the search, and the buffer, stay bounded.
+      const std::size_t reach = max_line_bytes_ > std::numeric_limits<std::size_t>::max() - 2
+                                    ? std::numeric_limits<std::size_t>::max()
+                                    : max_line_bytes_ + 2;
+      const std::size_t window = std::min(unread_.size(), reach - pending);
+      const void* newline = std::memchr(unread_.data(), '\n', window);
+      if (newline == nullptr) {
+        if (window < unread_.size()) return fail(errc::line_too_large, "a line over max_message_bytes");
+        carried_.append(unread_);
+        unread_ = {};
+        if (pending_line_bytes() > max_line_bytes_) return fail(errc::line_too_large, "a line over max_message_bytes");
+        return std::optional<std::string_view>{};
+      }
+      const auto length = static_cast<std::size_t>(static_cast<const char*>(newline) - unread_.data());
+      std::string_view line = unread_.substr(0, length);
+      if (pending != 0) {
+        carried_.append(line);
+        line = carried_;
+      }
+      unread_.remove_prefix(length + 1);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // "\r\n" ends a line as '\n' does
+      if (line.size() > max_line_bytes_) return fail(errc::line_too_large, "a line over max_message_bytes");
+      const std::size_t framed_bytes = pending + length + 1;
+      // Peers send no empty lines, and a line decoder would refuse one as
+      // empty_input: skip it ("\n" and "\r\n" alike) rather than fail.
+      if (line.empty()) {
+        line_start_ += framed_bytes;
+        carried_.clear();
+        continue;
+      }
+      return pending != 0 ? hand_out_carried(line, framed_bytes) : hand_out(line, framed_bytes);
+    }
+    return std::optional<std::string_view>{};
+  }
+
+  // What the carried bytes would be as a line if its '\n' came next (a
+  // final '\r' would be dropped): over the limit, the line is too large
+  // whatever follows, so it is refused now and never buffered further.
+  std::size_t pending_line_bytes() const noexcept {
+    return carried_.size() - (!carried_.empty() && carried_.back() == '\r' ? 1 : 0);
+  }
+
+  // The document length at `prefix` (4 bytes), checked. The content is the
+  // line decoder's to check, its last byte (the NUL) included.
+  result<std::size_t> bson_document_length(const char* prefix) {
+    std::uint32_t word = 0;
+    for (std::size_t i = 0; i < bson_length_bytes; ++i) word |= std::uint32_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
+    // A length with the sign bit set is negative as an int32.
+    if (word > std::uint32_t{std::numeric_limits<std::int32_t>::max()} || word < bson_min_document_bytes) {
+      return fail(errc::invalid_bson, "a BSON document length below 5 or negative");
+    }
+    if (word > max_line_bytes_) return fail(errc::line_too_large, "a BSON document over max_message_bytes");
+    return std::size_t{word};
+  }
+
+  // carried_ holds the start of a document that spans chunks: its length
+  // prefix first (it may come a byte at a time), then the rest of it.
+  result<std::optional<std::string_view>> next_bson_document() {
+    while (!unread_.empty()) {
+      if (carried_.empty() && unread_.size() >= bson_length_bytes) {
+        const auto length = bson_document_length(unread_.data());
+        if (!length) return length.error_info();
+        if (*length <= unread_.size()) {
+          const std::string_view document = unread_.substr(0, *length);
+          unread_.remove_prefix(*length);
+          return hand_out(document, *length);
+        }
+      }
+      const std::size_t wanted = carried_.size() < bson_length_bytes ? bson_length_bytes : carried_length_;
+      const std::size_t taken = std::min(wanted - carried_.size(), unread_.size());
+      carried_.append(unread_.substr(0, taken));
+      unread_.remove_prefix(taken);
+      if (carried_.size() == bson_length_bytes) {
+        // Checked as soon as it is whole, as when it lies in one chunk: where
+        // the chunks split a stream never changes its outcome.
+        const auto length = bson_document_length(carried_.data());
+        if (!length) return length.error_info();
+        carried_length_ = *length;
+      } else if (carried_.size() == carried_length_) {
+        return hand_out_carried(carried_, carried_length_);
+      }
+    }
+    return std::optional<std::string_view>{};
+  }
+
+  stream_framing framing_;
+  std::size_t max_line_bytes_;
+  std::string_view unread_;                // what the current chunk still holds
+  std::string carried_;                    // a line that spans chunks (its start, or all of it once returned)
+  std::size_t carried_length_ = 0;         // BSON: the length of the carried document, once its prefix is whole
+  bool carried_is_returned_line_ = false;  // carried_ is the line next_line() returned last
+  std::uint64_t line_start_ = 0;           // the stream offset of the line being read
+  error failure_;                          // set once: the reader stays failed until reset()
+};
+
+// Appends sync lines to `out` in either framing: NDJSON (the line's JSON and
+// '\n') or BSON (one document per line). A line that cannot be written (a
+// NaN, a key with a NUL byte in BSON) is reported and leaves `out` as it was,
+// so the stream written so far stays whole.
+class sync_stream_writer {
+ public:
+  sync_stream_writer(stream_framing framing, std::string& out PSWIRE_LIFETIMEBOUND) noexcept
+      : framing_(framing), out_(&out) {}
+
+  // Any line type, or a sync_line. The bytes appended for it, or the error.
+  template <class Line>
+  result<std::size_t> write(const Line& line) {
+    if (framing_ == stream_framing::bson) return encode_sync_line_bson(*out_, line);
+    const std::size_t before = out_->size();
+    error status;
+    {
+      json_writer w{string_sink(*out_)};
+      write_sync_line(w, line);
+      status = w.status();
+    }
+    if (status) {
+      out_->resize(before);
+      return status;
+    }
+    out_->push_back('\n');
+    return out_->size() - before;
+  }
+
+  stream_framing framing() const noexcept { return framing_; }
+
+ private:
+  stream_framing framing_;
+  std::string* out_;
+};
+
+}  // namespace pswire
+// ---- end pswire/sync_stream.hpp
 // ---- begin pswire/results.hpp
 // pswire: write-API transaction results (write-api.md §3.2, §5.2, §5.3, §8).
 //   TransactionResponse       {"status":...}: success | retryable_error | fatal_error | not_attempted
@@ -5932,7 +7076,7 @@ constexpr std::optional<message_kind> parse_message_kind(std::string_view name) 
 class canonical_codec {
  public:
   explicit canonical_codec(const limits& lim = {})
-      : crud_(lim), batches_(lim), checkpoints_(lim), results_(lim) {}
+      : crud_(lim), batches_(lim), checkpoints_(lim), service_errors_(lim), sync_lines_(lim), results_(lim) {}
 
   // On error nothing meaningful is in `out` past its old size.
   error encode(message_kind kind, std::string_view message, std::string& out) {
@@ -5976,9 +7120,9 @@ class canonical_codec {
         return canonical(checkpoints_.decode_custom_checkpoint_response(message),
                          [&](const auto& m) { write_custom_checkpoint_response(w, m); });
       case message_kind::service_error:
-        return canonical(checkpoints_.decode_service_error(message), [&](const auto& m) { write_service_error(w, m); });
+        return canonical(service_errors_.decode_service_error(message), [&](const auto& m) { write_service_error(w, m); });
       case message_kind::sync_line:
-        return canonical(checkpoints_.decode_sync_line(message), [&](const auto& m) { write_sync_line(w, m); });
+        return canonical(sync_lines_.decode_sync_line(message), [&](const auto& m) { write_sync_line(w, m); });
       case message_kind::result:
       case message_kind::poc_result: {
         const auto dialect = kind == message_kind::result ? result_dialect::reference : result_dialect::poc;
@@ -6003,10 +7147,22 @@ class canonical_codec {
     return error{errc::wrong_type, 0, {}, "unknown message kind"};
   }
 
+  // A sync line given as one BSON document: its canonical JSON form (the
+  // same as the line's JSON form gives).
+  error encode_bson_sync_line(std::string_view document, std::string& out) {
+    auto line = sync_lines_.decode_sync_line_bson(document);
+    if (!line) return line.error_info();
+    json_writer w{string_sink(out)};
+    write_sync_line(w, *line);
+    return w.status();
+  }
+
  private:
   crud_decoder crud_;
   batch_decoder batches_;
   checkpoint_decoder checkpoints_;
+  service_error_decoder service_errors_;
+  sync_line_decoder sync_lines_;
   result_decoder results_;
   std::vector<transaction_result> batch_results_;
   std::string scratch_;

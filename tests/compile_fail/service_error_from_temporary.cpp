@@ -1,7 +1,7 @@
 // A service_error built in code borrows its text: a temporary std::string
 // would be gone before write_service_error() writes it.
 #include <string>
-#include <pswire/checkpoints.hpp>
+#include <pswire/service_error.hpp>
 
 int main() {
   const std::string code = "PSYNC_S2001";

@@ -146,6 +146,46 @@ class error_path {
   bool cut_ = false;  // ended with "...": nothing more is appended
 };
 
+namespace detail {
+// The path of the value a reader is at: keys and indexes pushed as it
+// descends, turned into an error_path only when an error is reported. The
+// keys are views of the reader's input, so nothing is copied on the way down.
+class path_stack {
+ public:
+  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
+  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
+  void pop() noexcept {
+    if (depth_ != 0) --depth_;
+  }
+  void clear() noexcept { depth_ = 0; }
+  error_path path() const noexcept {
+    error_path p;
+    const std::size_t n = depth_ < max_segments ? depth_ : max_segments;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (segments_[i].is_key) p.append_key(segments_[i].key);
+      else p.append_index(segments_[i].index);
+    }
+    return p;
+  }
+
+ private:
+  struct segment {
+    std::string_view key;
+    std::size_t index;
+    bool is_key;
+  };
+  // Deeper levels still count (pop() stays balanced) but are not kept: the
+  // first 16 levels already fill most of an error_path.
+  static constexpr std::size_t max_segments = 16;
+  void push(segment s) noexcept {
+    if (depth_ < max_segments) segments_[depth_] = s;
+    ++depth_;
+  }
+  std::array<segment, max_segments> segments_{};
+  std::size_t depth_ = 0;
+};
+}  // namespace detail
+
 struct error {
   errc code = errc::ok;
   std::size_t offset = 0;       // byte offset into the message where the problem was found

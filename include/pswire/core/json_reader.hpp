@@ -112,7 +112,7 @@ constexpr bool is_syntax_error(errc code) noexcept {
 }
 
 // What a decoder expected where it failed, for the diagnostic detail.
-enum class expected : std::uint8_t { object, array, string, integer, boolean, null, count };
+enum class expected : std::uint8_t { object, array, string, integer, boolean, null, number, count };
 // What it found there: a JSON kind, or a token that is no JSON value.
 enum class found : std::uint8_t { object, array, string, number, boolean, null, nothing, count };
 
@@ -125,7 +125,7 @@ struct detail_text {
   }
 };
 inline constexpr auto type_mismatch_details = [] {
-  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null"};
+  constexpr std::string_view wanted[] = {"an object", "an array", "a string", "an integer", "a boolean", "null", "a number"};
   constexpr std::string_view seen[] = {"an object", "an array", "a string", "a number", "a boolean", "null", "no value"};
   std::array<std::array<detail_text, std::size_t(found::count)>, std::size_t(expected::count)> table{};
   for (std::size_t e = 0; e < std::size(wanted); ++e) {
@@ -326,6 +326,45 @@ constexpr member_table<N> make_members(const std::string_view (&names)[N], std::
   return table;
 }
 
+namespace detail {
+
+// The members of one protocol object, decoded the one way every decoder uses,
+// over either reader (json_reader, bson_reader). `on_member(index, value)`
+// reads member table.names[index]. A repeated member is duplicate_key, an
+// unknown member is validated and skipped, and a missing required member is
+// missing_field; the long form hands unknown members to `on_unknown(key,
+// value, key_offset)` and repeated ones to `on_duplicate(index, value,
+// key_offset)` instead.
+template <class Reader, class Value, std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
+result<void> read_protocol_object(Reader& reader, Value& v, const member_table<N>& table, OnMember&& on_member,
+                                  OnUnknown&& on_unknown, OnDuplicate&& on_duplicate) {
+  const std::size_t object_at = reader.offset_of(v);
+  std::uint32_t seen = 0;
+  auto r = reader.for_each_member(v, [&](std::string_view key, Value& value, std::size_t key_at) -> result<void> {
+    const std::size_t index = Reader::find_member(table, key);
+    if (index == N) return on_unknown(key, value, key_at);
+    const std::uint32_t bit = std::uint32_t{1} << index;
+    if (seen & bit) return on_duplicate(index, value, key_at);
+    seen |= bit;
+    return on_member(index, value);
+  });
+  if (!r) return r;
+  if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
+    return reader.fail_missing(table.names[table.first_of(missing)], object_at);
+  }
+  return {};
+}
+template <class Reader, class Value, std::size_t N, class OnMember>
+result<void> read_protocol_object(Reader& reader, Value& v, const member_table<N>& table, OnMember&& on_member) {
+  return read_protocol_object(
+      reader, v, table, on_member, [&reader](std::string_view, Value& value, std::size_t) { return reader.skip(value); },
+      [&reader](std::size_t, Value&, std::size_t key_at) -> result<void> {
+        return reader.fail(errc::duplicate_key, key_at, "member appears twice");
+      });
+}
+
+}  // namespace detail
+
 // A value the decoder is about to read: where it starts. Handed to member and
 // element callbacks; reading it moves the reader past it.
 class json_value {
@@ -463,6 +502,29 @@ class json_reader {
     return true;
   }
 
+  // A number of any form, as the nearest double; beyond the double range is number_out_of_range.
+  result<void> read_double(const json_value& v, double& out) {
+    const std::size_t at_offset = offset_of(v);
+    if (const char c = at(v); c != '-' && !detail::is_digit(c)) return fail_type(detail::expected::number);
+    raw_value number;
+    PSWIRE_TRY(read_raw(v, number));  // checks the number's syntax and length
+    auto d = number.get_double();
+    if (!d) return fail(errc::number_out_of_range, at_offset, "number outside the double range");
+    out = *d;
+    return {};
+  }
+
+  PSWIRE_HOT result<void> read_bool(const json_value& v, bool& out) {
+    const char c = at(v);
+    if (c != 't' && c != 'f') return fail_type(detail::expected::boolean);
+    if (const std::string_view token = scalar_token(); token.size() != (c == 't' ? 4u : 5u) || !detail::is_literal(token)) {
+      return fail_here(errc::invalid_json, "expected a value");
+    }
+    ++token_;
+    out = c == 't';
+    return {};
+  }
+
   // An integer or null (nullopt).
   PSWIRE_HOT result<void> read_optional_int64(const json_value& v, std::optional<std::int64_t>& out) {
     if (at(v) != 'n') return read_int64(v, out);
@@ -556,38 +618,20 @@ class json_reader {
     }
   }
 
-  // The members of one protocol object, decoded the one way every decoder
-  // uses. `on_member(index, value)` reads member table.names[index]. In the
-  // core: a repeated member is duplicate_key, an unknown member is validated
-  // and skipped, and a missing required member is missing_field. The long
-  // form hands unknown members to `on_unknown(key, value, key_offset)` and
-  // repeated ones to `on_duplicate(index, value, key_offset)` instead.
+  // The members of one protocol object (detail::read_protocol_object).
   template <std::size_t N, class OnMember>
   result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member) {
-    return read_object(
-        v, table, on_member, [this](std::string_view, json_value& value, std::size_t) { return skip(value); },
-        [this](std::size_t, json_value&, std::size_t key_at) -> result<void> {
-          return fail(errc::duplicate_key, key_at, "member appears twice");
-        });
+    return detail::read_protocol_object(*this, v, table, on_member);
   }
   template <std::size_t N, class OnMember, class OnUnknown, class OnDuplicate>
   result<void> read_object(json_value& v, const member_table<N>& table, OnMember&& on_member, OnUnknown&& on_unknown,
                            OnDuplicate&& on_duplicate) {
-    const std::size_t object_at = offset_of(v);
-    std::uint32_t seen = 0;
-    auto r = for_each_member(v, [&](std::string_view key, json_value& value, std::size_t key_at) -> result<void> {
-      const std::size_t index = table.find_padded_key(key);  // keys live in the padded buffer or strings_
-      if (index == N) return on_unknown(key, value, key_at);
-      const std::uint32_t bit = std::uint32_t{1} << index;
-      if (seen & bit) return on_duplicate(index, value, key_at);
-      seen |= bit;
-      return on_member(index, value);
-    });
-    if (!r) return r;
-    if (const std::uint32_t missing = table.required & ~seen; missing != 0) {
-      return fail_missing(table.names[table.first_of(missing)], object_at);
-    }
-    return {};
+    return detail::read_protocol_object(*this, v, table, on_member, on_unknown, on_duplicate);
+  }
+  // Keys live in the padded buffer or strings_: compared a word at a time.
+  template <std::size_t N>
+  PSWIRE_HOT static std::size_t find_member(const member_table<N>& table, std::string_view key) noexcept {
+    return table.find_padded_key(key);
   }
 
   // The message text from `begin` to the end of the last value read.
@@ -603,7 +647,7 @@ class json_reader {
   // same with the JSON path of the value being read.
   error fail(errc code, std::size_t offset, std::string_view detail) const noexcept {
     error e = make_error(code, offset, detail);
-    if (diagnostic_) e.path = current_path();
+    if (diagnostic_) e.path = path_.path();
     return e;
   }
   // missing_field for member `key` of the object that starts at `object_offset`.
@@ -620,18 +664,16 @@ class json_reader {
   }
 
   // ---- the JSON path, kept in diagnostic mode only
-  void push_key(std::string_view key) noexcept { push({key, 0, true}); }
-  void push_index(std::size_t index) noexcept { push({{}, index, false}); }
-  void pop() noexcept {
-    if (path_depth_ != 0) --path_depth_;
-  }
+  void push_key(std::string_view key) noexcept { path_.push_key(key); }
+  void push_index(std::size_t index) noexcept { path_.push_index(index); }
+  void pop() noexcept { path_.pop(); }
 
  private:
   // Starts a message: limits, padding, stage 1.
   result<void> start(json_input input) {
     input_ = input.text;
     indexed_ = false;
-    path_depth_ = 0;
+    path_.clear();
     depth_ = 0;
     strings_used_ = 0;
     if (input_.size() > limits_.max_message_bytes || input_.size() > 0xFFFFFFF0u) {
@@ -694,7 +736,7 @@ class json_reader {
   bool decode_in_block(std::size_t begin, std::size_t end, Body&& body) {
     diagnostic_ = false;
     depth_ = 0;
-    path_depth_ = 0;
+    path_.clear();
     if (end - begin > limits_.max_message_bytes || *token_ < begin || *token_ >= end) return false;
     if (!body()) return false;
     // Its last token ends inside it, and the next starts after it: nothing
@@ -723,7 +765,7 @@ class json_reader {
     error syntax = syntax_error();
     diagnostic_ = true;
     token_ = first_token_;
-    path_depth_ = 0;
+    path_.clear();
     depth_ = 0;
     strings_used_ = 0;
     result<void> again = body();
@@ -958,27 +1000,6 @@ class json_reader {
     }
   }
 
-  struct segment {
-    std::string_view key;
-    std::size_t index;
-    bool is_key;
-  };
-  static constexpr std::size_t max_path_segments = 16;
-
-  void push(segment s) noexcept {
-    if (path_depth_ < max_path_segments) path_[path_depth_] = s;
-    ++path_depth_;
-  }
-  error_path current_path() const noexcept {
-    error_path p;
-    const std::size_t n = path_depth_ < max_path_segments ? path_depth_ : max_path_segments;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (path_[i].is_key) p.append_key(path_[i].key);
-      else p.append_index(path_[i].index);
-    }
-    return p;
-  }
-
   limits limits_;
   ondemand::parser parser_;
   std::string padded_;
@@ -993,8 +1014,7 @@ class json_reader {
   bool indexed_ = false;
   bool diagnostic_ = false;
   errc fast_path_code_ = errc::ok;
-  segment path_[max_path_segments]{};
-  std::size_t path_depth_ = 0;
+  detail::path_stack path_;
 };
 
 }  // namespace pswire

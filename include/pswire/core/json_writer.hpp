@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <simdjson.h>
 
 #include "errors.hpp"
+#include "lifetime.hpp"
 #include "raw_json.hpp"
 
 namespace pswire {
@@ -434,5 +436,16 @@ class basic_json_writer {
 
 using json_writer = basic_json_writer<string_sink>;
 using span_json_writer = basic_json_writer<span_sink>;
+
+namespace detail {
+// A member written only when it has a value, into either writer (json_writer, bson_writer).
+template <class Writer, class Key>
+void write_optional_string(Writer& w, const Key& key, const std::optional<borrowed_text>& v) {
+  if (v) {
+    w.key(key);
+    w.string_value(*v);
+  }
+}
+}  // namespace detail
 
 }  // namespace pswire
