@@ -6,8 +6,9 @@ usage: make_vectors.py PEER_OUTPUT_DIR VECTOR_DIR PSWIRE_TOOL
 Every vector is one JSON object per line: {"name", "kind", "input", "output"} where output is the
 expected canonical re-encoding. For peer bytes the peer is the reference, so output == input: pswire
 must reproduce what the core and the JS SDK wrote, byte for byte.
-The BSON documents js-bson wrote are binary, so bson_sync_lines.jsonl has its own shape:
-{"hex", "kind", "canonical", "source"}, canonical being what `pswire decode sync-line --bson` prints.
+The BSON documents js-bson wrote are bytes, so bson/js_bson_sync_lines.jsonl carries each as hex:
+{"name", "kind", "hex", "output", "source"}, output being what `pswire decode sync-line --bson` prints
+(run.sh has checked that it equals the decoding of the line's JSON) and source the serialiser.
 """
 import json
 import pathlib
@@ -74,9 +75,14 @@ def main():
                              "input": step["response"], "output": step["response"]})
     write_vectors(out / "peer_checkpoint_messages.jsonl", messages)
     source = (peers / "service_lines.serializer").read_text(encoding="utf-8").strip()
-    write_vectors(out / "bson_sync_lines.jsonl",
-                  [{"hex": d.hex(), "kind": "sync-line", "canonical": canonical_sync_line(tool, d), "source": source}
-                   for d in bson_documents((peers / "service_lines.bson").read_bytes())])
+    bson_vectors = []
+    for n, document in enumerate(bson_documents((peers / "service_lines.bson").read_bytes()), 1):
+        output = canonical_sync_line(tool, document)
+        line_type = next(iter(json.loads(output)))
+        bson_vectors.append({"name": f"service line {n} ({line_type}) as {source} serializes it", "kind": "sync-line",
+                             "hex": document.hex(), "output": output, "source": source})
+    (out / "bson").mkdir(exist_ok=True)
+    write_vectors(out / "bson" / "js_bson_sync_lines.jsonl", bson_vectors)
     transcripts = out / "transcripts"
     transcripts.mkdir(exist_ok=True)
     (transcripts / "core_sync_session.jsonl").write_text((peers / "session.jsonl").read_text(encoding="utf-8"),

@@ -384,8 +384,9 @@ const checksumSum = (ops) => ops.reduce((sum, op) => (sum + Number(op.checksum))
 function serviceLines() {
   const put = (opId, type, id, checksum, row) => ({ op_id: opId, op: 'PUT', object_type: type, object_id: id,
     checksum, subkey: `6544e3899293153fa7b38331/${id}`, data: toJson(row) });
-  const remove = (opId, type, id, checksum) => ({ op_id: opId, op: 'REMOVE', object_type: type, object_id: id,
-    checksum, subkey: `6544e3899293153fa7b38331/${id}`, data: undefined }); // stored row.data is absent
+  // A REMOVE's data is the stored row.data: absent (undefined) or null, both seen here.
+  const remove = (opId, type, id, checksum, data = undefined) => ({ op_id: opId, op: 'REMOVE', object_type: type,
+    object_id: id, checksum, subkey: `6544e3899293153fa7b38331/${id}`, data });
   const chunk = (bucket, after, hasMore, ops) =>
     ({ data: { bucket, after, has_more: hasMore, data: ops, next_after: ops.at(-1).op_id } });
   const bucketLine = (bucket, ops, priority, subscriptions) =>
@@ -408,7 +409,7 @@ function serviceLines() {
   ];
   const listOps3 = [
     put('10', 'lists', 'l1', 713103905, { name: 'renamed' }), // brings the bucket to -2147483648
-    remove('11', 'lists', 'l3', 4000000000),
+    remove('11', 'lists', 'l3', 4000000000, null),
     put('12', 'lists', 'l4', -0, { name: 'checksum -0 (the service never sends it; js-bson writes a double)' }),
   ];
   const bigOps = [

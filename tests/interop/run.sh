@@ -55,6 +55,7 @@ python3 "$here/make_vectors.py" "$out" "$fresh" "$tool"
 
 if [ "$mode" = --update ]; then
   cp "$fresh"/*.jsonl "$repo/tests/vectors/"
+  cp "$fresh"/bson/*.jsonl "$repo/tests/vectors/bson/"
   mkdir -p "$repo/tests/vectors/transcripts"
   cp "$fresh"/transcripts/*.jsonl "$repo/tests/vectors/transcripts/"
   cp "$out/ps_crud_rows.jsonl" "$repo/examples/data/ps_crud_rows.jsonl"
@@ -62,7 +63,7 @@ if [ "$mode" = --update ]; then
   exit 0
 fi
 status=0
-for generated in "$fresh"/*.jsonl "$fresh"/transcripts/*.jsonl; do
+for generated in "$fresh"/*.jsonl "$fresh"/bson/*.jsonl "$fresh"/transcripts/*.jsonl; do
   committed="$repo/tests/vectors/${generated#"$fresh"/}"
   if ! diff -u "$committed" "$generated" >"$work/diff.txt"; then
     echo "interop: $committed differs from what the peers produce now:" >&2
@@ -77,6 +78,7 @@ fi
 # The same checks the plain run makes, over what the peers produced just now
 # (plus the hand-written vectors, which the peers do not produce).
 cp "$repo/tests/vectors/conformance.jsonl" "$fresh/"
+cp "$repo/tests/vectors/bson/conformance.jsonl" "$fresh/bson/"
 PSWIRE_VECTOR_DIR="$fresh" "$tests" --test-suite='vectors,interop' || status=1
 [ $status -eq 0 ] && echo "interop: the real core and JS SDK agree with pswire ($(grep -m1 powersync_rs_version "$out/capture.log"))"
 exit $status
