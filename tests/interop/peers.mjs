@@ -398,7 +398,7 @@ function serviceLines() {
     put('1', 'lists', 'l1', 2582164875, // an op checksum above int32: a double in BSON
       { name: 'caf\u00e9 \u2028 \u2029 \u0085 nul\u0000 \u{1F600}', big: 9223372036854775807n, neg: -1.5e-7 }),
     put('2', 'lists', 'l2', 3442149460n, { name: 'bigint checksum (int64 in BSON)', empty: '' }),
-    remove('3', 'lists', 'l2', 2147483648), // the first op checksum past int32
+    remove('3', 'lists', 'l2', 2147483648), // 2^31, the smallest op checksum past int32
     { op_id: '4', op: 'MOVE', checksum: 2147483647 },
   ];
   const listOps2 = [put('5', 'lists', 'l3', 1, { name: 'second chunk' })];
