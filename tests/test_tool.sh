@@ -172,6 +172,33 @@ fi
 if "$bin" decode crud-row --lines "$src/examples/data/ps_crud_rows.jsonl" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL crud-row --lines"; fi
 expect convert-bad-row 1 '' 'pswire: line 1: unknown_op' -- run '{"id":1,"tx_id":1,"data":"{\"op\":\"X\",\"id\":\"a\",\"type\":\"t\"}"}' convert crud-rows batch
 
+# sync streams: both framings, BSON lines, conversion both ways.
+session="$src/tests/interop/sync_session.ndjson"
+bson_stream=/tmp/pswire-tool-stream.$$
+ndjson_canonical=$("$bin" decode sync-stream --framing ndjson "$session")
+expect convert-sync-stream 0 '' '' -- bash -c "'$bin' convert sync-stream ndjson bson '$session' > $bson_stream"
+# Back from BSON, a row string has pswire's escaping ("é" where the input had "\u00e9"): the same
+# lines, so the stream converts to the same BSON again.
+from_bson=$("$bin" decode sync-stream --framing bson "$bson_stream")
+expect decode-bson-stream 0 "$(printf '%s\n' "$ndjson_canonical" | wc -l)" '' -- bash -c "printf '%s\n' '$from_bson' | wc -l"
+expect convert-back 0 '' '' -- bash -c "'$bin' convert sync-stream bson ndjson $bson_stream | '$bin' convert sync-stream ndjson bson | cmp - $bson_stream"
+expect ndjson-idempotent 0 "$from_bson" '' -- bash -c "printf '%s\n' '$from_bson' | '$bin' decode sync-stream --framing ndjson"
+expect decode-sync-line-bson 0 '{"token_expires_in":60}' '' -- \
+  bash -c "printf '\x1b\x00\x00\x00\x10token_expires_in\x00\x3c\x00\x00\x00\x00' | '$bin' decode sync-line --bson"
+expect bson-trailing 1 '' 'pswire: trailing_content at byte 27' -- \
+  bash -c "printf '\x1b\x00\x00\x00\x10token_expires_in\x00\x3c\x00\x00\x00\x00\x00' | '$bin' decode sync-line --bson"
+expect bson-wrong-type 1 '' 'pswire: wrong_type at byte 4 (token_expires_in): expected an integer, found a string' -- \
+  bash -c "printf '\x1e\x00\x00\x00\x02token_expires_in\x00\x03\x00\x00\x0060\x00\x00' | '$bin' decode sync-line --bson"
+# U+2028 inside a line is not a line break; a bad line is reported in place; a cut stream ends with an error.
+expect ndjson-u2028 1 $'{"future":"a\xe2\x80\xa8b"}\n!error invalid_json at byte 0 (): expected a value\n!error truncated_stream at byte 25 (): the stream ended inside a line' '' -- \
+  run $'{"future":"a\xe2\x80\xa8b"}\r\nnope\n{"token_expires_in":1}' decode sync-stream --framing ndjson
+expect bson-cut 1 '!error truncated_stream at byte 0 (): the stream ended inside a line' '' -- \
+  bash -c "printf '\x1b\x00\x00\x00\x10token' | '$bin' decode sync-stream --framing bson"
+expect framing-missing 2 '' 'pswire: decode sync-stream takes --framing ndjson|bson' -- run '' decode sync-stream
+expect bson-lines 2 '' 'pswire: --bson decodes one sync-line document' -- run '' decode batch --bson
+expect convert-sync-usage 2 '' 'pswire: convert takes sync-stream ndjson|bson ndjson|bson [FILE]' -- run '' convert sync-stream ndjson xml
+rm -f "$bson_stream"
+
 rm -f /tmp/pswire-tool-err.$$ /tmp/pswire-tool-in.$$
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -84,9 +84,10 @@ struct oplog_entry {
   oplog_op op = oplog_op::put;
   std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
   // The row. raw_data mode (and BSON, always): its JSON text, carried as a
-  // string: a view of the input when the wire needed no unescaping (BSON,
-  // always), else of the decoder. Absent for REMOVE, MOVE, CLEAR (or null).
-  std::optional<borrowed_text> data{};
+  // string, as the wire had it: a view of the input; from JSON still escaped
+  // (data->text() unescapes it), from BSON plain (data->view()). Absent for
+  // REMOVE, MOVE, CLEAR (or null).
+  std::optional<wire_string> data{};
   // Legacy (JSON without raw_data) mode: the row as a nested object; empty otherwise.
   raw_value legacy_data{};
   checksum32 checksum = 0;
@@ -266,7 +267,7 @@ class sync_line_decoder {
             return unless_null(reader, m, [&]() -> result<void> {
               json_kind kind{};
               PSWIRE_TRY_ASSIGN(kind, reader.type_of(m));
-              if (kind == json_kind::string) return reader.read_string(m, e.data);
+              if (kind == json_kind::string) return reader.read_wire_string(m, e.data.emplace());
               if (kind == json_kind::object) return reader.read_raw(m, e.legacy_data);
               return reader.fail(errc::wrong_type, reader.offset_of(m), "oplog data is a string or an object");
             });

@@ -930,6 +930,42 @@ class raw_string {
   std::string_view escaped_;
 };
 
+// A string value as the wire carried it, not yet unescaped: the content of
+// a JSON string with its escapes, or text that needs none (a JSON string
+// without escapes, any BSON string). Whoever reads the text pays for the
+// unescaping, once; passing the value on as it came costs nothing.
+class wire_string {
+ public:
+  constexpr wire_string() = default;
+  static constexpr wire_string escaped(std::string_view json_content PSWIRE_LIFETIMEBOUND) noexcept { return {json_content, true}; }
+  static constexpr wire_string plain(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept { return {text, false}; }
+
+  constexpr bool is_escaped() const noexcept { return escaped_; }
+  // The bytes as carried: JSON string content (escapes included) if is_escaped(), else the text.
+  constexpr std::string_view wire_bytes() const noexcept { return bytes_; }
+  // The text as a view, when it needs no unescaping.
+  constexpr std::optional<std::string_view> view() const noexcept {
+    if (escaped_) return std::nullopt;
+    return bytes_;
+  }
+  // Appends the text to `out` (a std::string or any push_back container).
+  template <class Out>
+  constexpr void append_text(Out& out) const {
+    if (escaped_) return raw_string(bytes_).unescape_to(out);
+    for (char c : bytes_) out.push_back(c);
+  }
+  std::string text() const {
+    std::string out;
+    append_text(out);
+    return out;
+  }
+
+ private:
+  constexpr wire_string(std::string_view bytes, bool escaped) noexcept : bytes_(bytes), escaped_(escaped) {}
+  std::string_view bytes_;
+  bool escaped_ = false;
+};
+
 class raw_object;
 class raw_array;
 
@@ -1663,6 +1699,18 @@ class json_reader {
     PSWIRE_TRY(string_token(limits_, content, escaped));
     ++token_;
     out = escaped ? unescape(content) : in_input(content);
+    return {};
+  }
+
+  // A string as the wire has it, not unescaped (for a value passed on as it
+  // came, such as a row's JSON inside a string).
+  PSWIRE_HOT result<void> read_wire_string(const json_value& v, wire_string& out) {
+    if (at(v) != '"') return fail_type(detail::expected::string);
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    out = escaped ? wire_string::escaped(in_input(content)) : wire_string::plain(in_input(content));
     return {};
   }
 
@@ -2428,6 +2476,10 @@ class basic_json_writer {
     after_value();
   }
   // A validated JSON value spliced in byte for byte.
+  void string_value(const wire_string& text) {
+    if (text.is_escaped()) return string_value(raw_string(text.wire_bytes()));
+    string_value(text.wire_bytes());
+  }
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
   void raw_value(const raw_object& v) { scalar(v.text()); }
 
@@ -2878,6 +2930,14 @@ class bson_reader {
     return {};
   }
 
+  // The same as read_string: a BSON string never needs unescaping.
+  result<void> read_wire_string(const bson_value& v, wire_string& out) {
+    std::string_view text;
+    PSWIRE_TRY(read_string(v, text));
+    out = wire_string::plain(text);
+    return {};
+  }
+
   // An integer: int32, int64, or a double with an integral value in the
   // int64 range (as json_reader reads 1.0); a fraction is wrong_type.
   template <class Out>
@@ -3285,6 +3345,17 @@ class bson_writer {
     out_->append(text);
     end_string(at);
   }
+  // A JSON string's content, escapes included: unescaped into the document.
+  void string_value(raw_string text) {
+    const std::size_t at = string_header();
+    if (failed()) return;
+    text.unescape_to(*out_);
+    end_string(at);
+  }
+  void string_value(const wire_string& text) {
+    if (text.is_escaped()) return string_value(raw_string(text.wire_bytes()));
+    string_value(text.wire_bytes());
+  }
   // A JSON value (valid JSON, as raw_value promises), converted.
   void raw_value(pswire::raw_value v) { convert(v, 0); }
   void raw_value(const raw_object& v) { convert(pswire::raw_value(v.text()), 0); }
@@ -3393,13 +3464,7 @@ class bson_writer {
         for (const pswire::raw_value& e : *v.get_array()) convert(e, depth + 1);
         end_array();
         return;
-      case json_kind::string: {
-        const std::size_t at = string_header();
-        if (failed()) return;
-        v.get_string()->unescape_to(*out_);
-        end_string(at);
-        return;
-      }
+      case json_kind::string: return string_value(*v.get_string());
       case json_kind::number:
         if (auto n = v.get_int64(); n && v.is_integer()) return int_value(*n);
         if (auto d = v.get_double()) return double_value(*d);
@@ -5320,9 +5385,10 @@ struct oplog_entry {
   oplog_op op = oplog_op::put;
   std::optional<borrowed_text> object_type{}, object_id{}, subkey{};
   // The row. raw_data mode (and BSON, always): its JSON text, carried as a
-  // string: a view of the input when the wire needed no unescaping (BSON,
-  // always), else of the decoder. Absent for REMOVE, MOVE, CLEAR (or null).
-  std::optional<borrowed_text> data{};
+  // string, as the wire had it: a view of the input; from JSON still escaped
+  // (data->text() unescapes it), from BSON plain (data->view()). Absent for
+  // REMOVE, MOVE, CLEAR (or null).
+  std::optional<wire_string> data{};
   // Legacy (JSON without raw_data) mode: the row as a nested object; empty otherwise.
   raw_value legacy_data{};
   checksum32 checksum = 0;
@@ -5502,7 +5568,7 @@ class sync_line_decoder {
             return unless_null(reader, m, [&]() -> result<void> {
               json_kind kind{};
               PSWIRE_TRY_ASSIGN(kind, reader.type_of(m));
-              if (kind == json_kind::string) return reader.read_string(m, e.data);
+              if (kind == json_kind::string) return reader.read_wire_string(m, e.data.emplace());
               if (kind == json_kind::object) return reader.read_raw(m, e.legacy_data);
               return reader.fail(errc::wrong_type, reader.offset_of(m), "oplog data is a string or an object");
             });

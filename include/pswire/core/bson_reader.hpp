@@ -154,6 +154,14 @@ class bson_reader {
     return {};
   }
 
+  // The same as read_string: a BSON string never needs unescaping.
+  result<void> read_wire_string(const bson_value& v, wire_string& out) {
+    std::string_view text;
+    PSWIRE_TRY(read_string(v, text));
+    out = wire_string::plain(text);
+    return {};
+  }
+
   // An integer: int32, int64, or a double with an integral value in the
   // int64 range (as json_reader reads 1.0); a fraction is wrong_type.
   template <class Out>

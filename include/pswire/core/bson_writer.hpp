@@ -76,6 +76,17 @@ class bson_writer {
     out_->append(text);
     end_string(at);
   }
+  // A JSON string's content, escapes included: unescaped into the document.
+  void string_value(raw_string text) {
+    const std::size_t at = string_header();
+    if (failed()) return;
+    text.unescape_to(*out_);
+    end_string(at);
+  }
+  void string_value(const wire_string& text) {
+    if (text.is_escaped()) return string_value(raw_string(text.wire_bytes()));
+    string_value(text.wire_bytes());
+  }
   // A JSON value (valid JSON, as raw_value promises), converted.
   void raw_value(pswire::raw_value v) { convert(v, 0); }
   void raw_value(const raw_object& v) { convert(pswire::raw_value(v.text()), 0); }
@@ -184,13 +195,7 @@ class bson_writer {
         for (const pswire::raw_value& e : *v.get_array()) convert(e, depth + 1);
         end_array();
         return;
-      case json_kind::string: {
-        const std::size_t at = string_header();
-        if (failed()) return;
-        v.get_string()->unescape_to(*out_);
-        end_string(at);
-        return;
-      }
+      case json_kind::string: return string_value(*v.get_string());
       case json_kind::number:
         if (auto n = v.get_int64(); n && v.is_integer()) return int_value(*n);
         if (auto d = v.get_double()) return double_value(*d);

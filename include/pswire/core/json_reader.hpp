@@ -464,6 +464,18 @@ class json_reader {
     return {};
   }
 
+  // A string as the wire has it, not unescaped (for a value passed on as it
+  // came, such as a row's JSON inside a string).
+  PSWIRE_HOT result<void> read_wire_string(const json_value& v, wire_string& out) {
+    if (at(v) != '"') return fail_type(detail::expected::string);
+    std::string_view content;
+    bool escaped = false;
+    PSWIRE_TRY(string_token(limits_, content, escaped));
+    ++token_;
+    out = escaped ? wire_string::escaped(in_input(content)) : wire_string::plain(in_input(content));
+    return {};
+  }
+
   // An integer: any number whose value is an integer in the int64 range
   // (1.0 and 1e2 too, see raw_value::get_int64); a fraction is wrong_type.
   template <class Out>

@@ -215,6 +215,10 @@ class basic_json_writer {
     after_value();
   }
   // A validated JSON value spliced in byte for byte.
+  void string_value(const wire_string& text) {
+    if (text.is_escaped()) return string_value(raw_string(text.wire_bytes()));
+    string_value(text.wire_bytes());
+  }
   void raw_value(pswire::raw_value v) { scalar(v.text()); }
   void raw_value(const raw_object& v) { scalar(v.text()); }
 

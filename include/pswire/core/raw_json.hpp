@@ -255,6 +255,42 @@ class raw_string {
   std::string_view escaped_;
 };
 
+// A string value as the wire carried it, not yet unescaped: the content of
+// a JSON string with its escapes, or text that needs none (a JSON string
+// without escapes, any BSON string). Whoever reads the text pays for the
+// unescaping, once; passing the value on as it came costs nothing.
+class wire_string {
+ public:
+  constexpr wire_string() = default;
+  static constexpr wire_string escaped(std::string_view json_content PSWIRE_LIFETIMEBOUND) noexcept { return {json_content, true}; }
+  static constexpr wire_string plain(std::string_view text PSWIRE_LIFETIMEBOUND) noexcept { return {text, false}; }
+
+  constexpr bool is_escaped() const noexcept { return escaped_; }
+  // The bytes as carried: JSON string content (escapes included) if is_escaped(), else the text.
+  constexpr std::string_view wire_bytes() const noexcept { return bytes_; }
+  // The text as a view, when it needs no unescaping.
+  constexpr std::optional<std::string_view> view() const noexcept {
+    if (escaped_) return std::nullopt;
+    return bytes_;
+  }
+  // Appends the text to `out` (a std::string or any push_back container).
+  template <class Out>
+  constexpr void append_text(Out& out) const {
+    if (escaped_) return raw_string(bytes_).unescape_to(out);
+    for (char c : bytes_) out.push_back(c);
+  }
+  std::string text() const {
+    std::string out;
+    append_text(out);
+    return out;
+  }
+
+ private:
+  constexpr wire_string(std::string_view bytes, bool escaped) noexcept : bytes_(bytes), escaped_(escaped) {}
+  std::string_view bytes_;
+  bool escaped_ = false;
+};
+
 class raw_object;
 class raw_array;
 
