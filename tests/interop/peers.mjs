@@ -9,8 +9,16 @@
 //     feeds sync lines and checkpoint-request responses (encoded by pswire) to the core the way the
 //     JS SDK does (its own checkpoint-request methods post and read them), and records what the
 //     core and the SDK send and answer (one JSON object per step)
+//   node peers.mjs service-lines OUT_DIR
+//     sync lines built as the service builds them, serialised as its BSON mode does (js-bson serialize)
+//     into OUT_DIR/service_lines.bson and as JSON into OUT_DIR/service_lines.ndjson; the serialiser's
+//     name and version go to OUT_DIR/service_lines.serializer
+//   node peers.mjs binary-session JSON_LINES BSON_STREAM
+//     feeds the same sync session to two fresh cores, the JSON lines through line_text and the BSON
+//     documents through line_binary, and fails unless both return the same instructions
 import Database from '@powersync/better-sqlite3';
 import { AbstractStreamingSyncImplementation, CrudEntryImpl } from '@powersync/shared-internals';
+import { serialize } from 'bson'; // what the service's syncLineToBson calls, with no options
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -279,17 +287,29 @@ function normalize(instructions) {
   return JSON.parse(JSON.stringify(instructions), (key, value) => (key === 'last_synced_at' ? '<time>' : value));
 }
 
-async function session(syncLinesFile, responsesFile, outFile) {
+const syncSchema = { tables: [table('todos', [col('description', 'TEXT')])], raw_tables: [] };
+
+// A fresh core whose sync client is connected as the SDK connects it: the schema, a fixed client id
+// (for stable output) and `start` in checkpoint-request mode. `control` is rawPowerSyncControl
+// (BucketStorageAdapter.js): every call in a transaction, the result cast to text; a Buffer payload
+// is bound as a blob (line_binary).
+function startSyncClient() {
   const { db, tx } = openCore();
-  const todos = table('todos', [col('description', 'TEXT')]);
-  const schema = { tables: [todos], raw_tables: [] };
-  tx(() => db.prepare('SELECT powersync_replace_schema(?)').get(JSON.stringify(schema)));
-  tx(() => db.prepare("UPDATE ps_kv SET value = 'client-1' WHERE key = 'client_id'").run()); // fixed, for stable output
-  // rawPowerSyncControl (BucketStorageAdapter.js): every call in a transaction, result cast to text.
+  tx(() => db.prepare('SELECT powersync_replace_schema(?)').get(JSON.stringify(syncSchema)));
+  tx(() => db.prepare("UPDATE ps_kv SET value = 'client-1' WHERE key = 'client_id'").run());
   const control = (op, payload = null) =>
     tx(() => db.prepare('SELECT CAST(powersync_control(?, ?) AS TEXT) AS r').get(op, payload).r);
-  const lines = readFileSync(syncLinesFile, 'utf8').split('\n').filter((l) => l.length > 0);
-  const responses = readFileSync(responsesFile, 'utf8').split('\n').filter((l) => l.length > 0);
+  const start = JSON.parse(control('start',
+    JSON.stringify({ parameters: {}, checkpoint_mode: 'requests', schema: syncSchema })));
+  return { db, tx, control, start };
+}
+
+const nonEmptyLines = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+
+async function session(syncLinesFile, responsesFile, outFile) {
+  const { db, tx, control, start } = startSyncClient();
+  const lines = nonEmptyLines(syncLinesFile);
+  const responses = nonEmptyLines(responsesFile);
   const steps = [];
   const record = (step, fields) => steps.push(`${JSON.stringify({ step, ...fields })}\n`);
   const feedLine = (line) => record('line_text', { sent: line, instructions: normalize(JSON.parse(control('line_text', line))) });
@@ -319,7 +339,6 @@ async function session(syncLinesFile, responsesFile, outFile) {
   };
 
   // 1. connect in requests mode; the SDK posts the core's request and seeds the service's answer
-  const start = JSON.parse(control('start', JSON.stringify({ parameters: {}, checkpoint_mode: 'requests', schema })));
   record('start', { instructions: normalize(start) });
   const establish = start.find((i) => 'EstablishSyncStream' in i).EstablishSyncStream;
   await sdk.seedCheckpointRequestState.call(client, signal, establish.checkpoint_request);
@@ -343,10 +362,151 @@ async function session(syncLinesFile, responsesFile, outFile) {
   writeFileSync(outFile, steps.join(''));
 }
 
+// ---- BSON sync stream ---------------------------------------------------------
+
+// JSON.stringify, except that a bigint is written as its decimal digits (as the service's JSONBig does).
+function toJson(value) {
+  const marker = '\u0000bigint:';
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${marker}${v}` : v))
+    .replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}
+
+// The service's checksum sums: JS `(a + b) & 0xffffffff`, a signed int32 (utils.ts addChecksums).
+const checksumSum = (ops) => ops.reduce((sum, op) => (sum + Number(op.checksum)) & 0xffffffff, 0);
+
+// One connection's sync lines, each object shaped and ordered as the service builds it:
+// BucketChecksumState.buildNextCheckpointLine (checkpoint, checkpoint_diff: buckets are
+// {bucket, checksum, count} spread with translateResolvedBucket's {bucket, priority, subscriptions}),
+// the storage's chunks ({bucket, after, has_more, data, next_after}) with mapOpEntry's ops
+// (PUT/REMOVE: op_id, op, object_type, object_id, checksum, subkey, data; MOVE/CLEAR: op_id, op,
+// checksum) and sync.ts's checkpoint_complete / partial_checkpoint_complete / token_expires_in.
+// Checksums add up, so the core validates and applies every checkpoint.
+function serviceLines() {
+  const put = (opId, type, id, checksum, row) => ({ op_id: opId, op: 'PUT', object_type: type, object_id: id,
+    checksum, subkey: `6544e3899293153fa7b38331/${id}`, data: toJson(row) });
+  // A REMOVE's data is the stored row.data: absent (undefined) or null, both seen here.
+  const remove = (opId, type, id, checksum, data = undefined) => ({ op_id: opId, op: 'REMOVE', object_type: type,
+    object_id: id, checksum, subkey: `6544e3899293153fa7b38331/${id}`, data });
+  const chunk = (bucket, after, hasMore, ops) =>
+    ({ data: { bucket, after, has_more: hasMore, data: ops, next_after: ops.at(-1).op_id } });
+  const bucketLine = (bucket, ops, priority, subscriptions) =>
+    ({ bucket, checksum: checksumSum(ops), count: ops.length, priority, subscriptions });
+  const writeCheckpoint = (n) => (n ? String(n) : undefined); // BucketChecksumState: absent when none
+
+  const lists = 'lists["caf\u00e9 \u{1F600}"]', mine = 'by_user["u\u2028\u2029\u0085"]', empty = 'global[]';
+  const listOps1 = [
+    put('1', 'lists', 'l1', 2582164875, // an op checksum above int32: a double in BSON
+      { name: 'caf\u00e9 \u2028 \u2029 \u0085 nul\u0000 \u{1F600}', big: 9223372036854775807n, neg: -1.5e-7 }),
+    put('2', 'lists', 'l2', 3442149460n, { name: 'bigint checksum (int64 in BSON)', empty: '' }),
+    remove('3', 'lists', 'l2', 2147483648), // 2^31, the smallest op checksum past int32
+    { op_id: '4', op: 'MOVE', checksum: 2147483647 },
+  ];
+  const listOps2 = [put('5', 'lists', 'l3', 1, { name: 'second chunk' })];
+  const mineOps = [ // adds up to 2147483647
+    { op_id: '6', op: 'CLEAR', checksum: -2147483648 },
+    put('7', 'todos', 't1', 4294967295, { description: 'max uint32 checksum', done: 0 }),
+    put('8', 'todos', 't2', 0, { description: 'escapes " \\ / \n \t \u0001 \u001f \u007f' }),
+  ];
+  const listOps3 = [
+    put('10', 'lists', 'l1', 713103905, { name: 'renamed' }), // brings the bucket to -2147483648
+    remove('11', 'lists', 'l3', 4000000000, null),
+    put('12', 'lists', 'l4', -0, { name: 'checksum -0 (the service never sends it; js-bson writes a double)' }),
+  ];
+  const bigOps = [
+    put('9223372036854775806', 'lists', 'l5', 7, { name: 'op ids near 2^63' }),
+    put('9223372036854775807', 'lists', 'l6', 8, { name: 'MAX_OP_ID' }),
+  ];
+  const listsSoFar = [...listOps1, ...listOps2];
+  const streams = [
+    { name: 'lists', is_default: true, errors: [] },
+    { name: 'by_user', is_default: false, errors: [] },
+  ];
+  return [
+    { token_expires_in: 3600 },
+    { checkpoint: {
+      last_op_id: '9', write_checkpoint: writeCheckpoint(3n),
+      buckets: [
+        bucketLine(empty, [], 0, [{ default: 0 }]),
+        bucketLine(mine, mineOps, 1, [{ default: 0 }]),
+        bucketLine(lists, listsSoFar, 3, [{ default: 0 }, { sub: 0 }]),
+      ],
+      streams,
+    } },
+    { partial_checkpoint_complete: { last_op_id: '9', priority: 0 } }, // the empty bucket sends no data line
+    chunk(mine, '0', false, mineOps),
+    { partial_checkpoint_complete: { last_op_id: '9', priority: 1 } },
+    chunk(lists, '0', true, listOps1),
+    chunk(lists, '4', false, listOps2),
+    { checkpoint_complete: { last_op_id: '9' } },
+    { checkpoint_diff: {
+      last_op_id: '12', write_checkpoint: writeCheckpoint(null), removed_buckets: [empty],
+      updated_buckets: [bucketLine(lists, [...listsSoFar, ...listOps3], 3, [{ default: 0 }])],
+    } },
+    chunk(lists, '5', false, listOps3),
+    { checkpoint_complete: { last_op_id: '12' } },
+    { checkpoint_diff: { last_op_id: '12', write_checkpoint: writeCheckpoint(4n), removed_buckets: [], updated_buckets: [] } },
+    { checkpoint_complete: { last_op_id: '12' } },
+    { checkpoint_diff: {
+      last_op_id: '9223372036854775807', write_checkpoint: writeCheckpoint(4n), removed_buckets: [],
+      updated_buckets: [bucketLine(lists, [...listsSoFar, ...listOps3, ...bigOps], 3, [{ default: 0 }])],
+    } },
+    chunk(lists, '12', false, bigOps),
+    { checkpoint_complete: { last_op_id: '9223372036854775807' } },
+    { token_expires_in: 0 }, // the service's last line before it ends an expired stream
+  ];
+}
+
+function writeServiceLines(outDir) {
+  const lines = serviceLines();
+  writeFileSync(path.join(outDir, 'service_lines.bson'), Buffer.concat(lines.map((line) => serialize(line))));
+  writeFileSync(path.join(outDir, 'service_lines.ndjson'), lines.map((line) => `${toJson(line)}\n`).join(''));
+  // bson's exports hide its package.json from require(); this script runs from the npm folder.
+  const { version } = JSON.parse(readFileSync(new URL('node_modules/bson/package.json', import.meta.url), 'utf8'));
+  writeFileSync(path.join(outDir, 'service_lines.serializer'), `js-bson ${version}\n`);
+}
+
+// A BSON stream split into its documents: each starts with its own int32 little-endian total length.
+function bsonDocuments(bytes) {
+  const documents = [];
+  for (let at = 0; at < bytes.length;) {
+    const length = bytes.readInt32LE(at);
+    documents.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return documents;
+}
+
+function binarySession(jsonLinesFile, bsonStreamFile) {
+  const lines = nonEmptyLines(jsonLinesFile);
+  const documents = bsonDocuments(readFileSync(bsonStreamFile));
+  if (documents.length !== lines.length) {
+    throw new Error(`${lines.length} JSON lines but ${documents.length} BSON documents`);
+  }
+  const feed = (op, payloads) => {
+    const { control, start } = startSyncClient();
+    return [start, ...payloads.map((payload) => JSON.parse(control(op, payload)))].map(normalize);
+  };
+  const text = feed('line_text', lines), binary = feed('line_binary', documents);
+  let instructions = 0;
+  text.forEach((answer, n) => {
+    const [expected, actual] = [JSON.stringify(answer), JSON.stringify(binary[n])];
+    if (expected !== actual) {
+      const what = n === 0 ? 'start' : `line ${n} (${lines[n - 1]})`;
+      throw new Error(`${what}: line_text answered ${expected}\n  but line_binary answered ${actual}`);
+    }
+    instructions += answer.length;
+  });
+  console.log(`${path.basename(jsonLinesFile)} / ${path.basename(bsonStreamFile)}: ${lines.length} lines, `
+    + `${instructions} instructions, line_text and line_binary agree`);
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (command === 'capture' && args.length === 1) capture(args[0]);
 else if (command === 'session' && args.length === 3) await session(...args);
+else if (command === 'service-lines' && args.length === 1) writeServiceLines(args[0]);
+else if (command === 'binary-session' && args.length === 2) binarySession(...args);
 else {
-  console.error('usage: node peers.mjs capture OUT_DIR | session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE');
+  console.error('usage: node peers.mjs capture OUT_DIR | session SYNC_LINES CHECKPOINT_RESPONSES OUT_FILE'
+    + ' | service-lines OUT_DIR | binary-session JSON_LINES BSON_STREAM');
   process.exit(2);
 }
