@@ -69,7 +69,7 @@ ok("a bucket checksum in the uint32 range arrives as a double (js-bson writes nu
    checkpoint_with(double("checksum", 3442149460.0)), cp_out % "-852817836")
 ok("a bucket checksum as int64 (a JS bigint)", checkpoint_with(int64("checksum", 4294967295)), cp_out % "-1")
 ok("a negative int32 bucket checksum", checkpoint_with(int32("checksum", -2147483648)), cp_out % "-2147483648")
-ok("write_checkpoint undefined (js-bson's default for an undefined member is null; undefined is read as null too)",
+ok("write_checkpoint as the deprecated BSON undefined (read as null, as the core reads it)",
    doc(sub("checkpoint", string("last_op_id", "5"), undefined("write_checkpoint"), array("buckets"))),
    '{"checkpoint":{"last_op_id":"5","buckets":[]}}')
 ok("priority and count as int64, subscriptions kept as JSON",
