@@ -453,3 +453,24 @@ TEST_CASE("bson_writer against libbson: every encoded sync line") {
   }
   CHECK(int64_members > 0);  // the wide lines take the int64 path
 }
+
+// Regression (fuzz_bson, the token_expires_in seed under ASan): the writer
+// kept a view of the key until the value came, and every encoder passes a
+// temporary json_key. The key's bytes must be taken when key() is called.
+TEST_CASE("bson_writer: a key is copied when given, not when its value comes") {
+  std::string out;
+  pswire::bson_writer w(out);
+  w.begin_object();
+  {
+    std::string name = "token_expires_in";
+    w.key(name);
+    name.assign(name.size(), 'x');
+  }
+  w.int_value(600);
+  w.end_object();
+  REQUIRE(w.finish().has_value());
+  bson_t* expected = bson_new();
+  BSON_APPEND_INT32(expected, "token_expires_in", 600);
+  CHECK(hex(out) == hex(bytes_of(expected)));
+  bson_destroy(expected);
+}

@@ -36,10 +36,16 @@ class bson_writer {
   void end_array() { close(true); }
 
   // The next value's name, in a document (array elements are named by index).
+  // Written at once, after a placeholder for the type byte that element()
+  // fills in: `name` may be a temporary (json_key("...")) gone before the value.
   void key(std::string_view name) {
+    if (failed()) return;
     if (name.find('\0') != std::string_view::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
-    key_ = name;
-    has_key_ = true;
+    if (depth_ == 0 || frames_[depth_ - 1].is_array || key_at_ != no_key) return fail(errc::internal_error, "bson_writer: a key not before a member");
+    key_at_ = out_->size();
+    put_char('\0');
+    out_->append(name);
+    put_char('\0');
   }
   template <std::size_t N>
   void key(const json_key<N>& name) {
@@ -115,17 +121,17 @@ class bson_writer {
     if (failed()) return;
     if (depth_ == 0) return fail(errc::internal_error, "bson_writer: a value outside the document");
     frame& f = frames_[depth_ - 1];
-    put_char(static_cast<char>(type));
     if (f.is_array) {
+      put_char(static_cast<char>(type));
       char digits[20];
       const auto end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
       out_->append(digits, static_cast<std::size_t>(end - digits));
+      put_char('\0');
     } else {
-      if (!has_key_) return fail(errc::internal_error, "bson_writer: a member without a key");
-      out_->append(key_);
-      has_key_ = false;
+      if (key_at_ == no_key) return fail(errc::internal_error, "bson_writer: a member without a key");
+      (*out_)[key_at_] = static_cast<char>(type);
+      key_at_ = no_key;
     }
-    put_char('\0');
     ++f.count;
   }
 
@@ -143,7 +149,7 @@ class bson_writer {
   }
   void close(bool array) {
     if (failed()) return;
-    if (depth_ == 0 || frames_[depth_ - 1].is_array != array) return fail(errc::internal_error, "bson_writer: unbalanced document");
+    if (depth_ == 0 || frames_[depth_ - 1].is_array != array || key_at_ != no_key) return fail(errc::internal_error, "bson_writer: unbalanced document");
     put_char('\0');
     patch_length(frames_[--depth_].length_at);
   }
@@ -171,7 +177,6 @@ class bson_writer {
         begin_object();
         for (const raw_member& m : *v.get_object()) {
           if (failed()) return;
-          // The key is unescaped straight into the output, after the type byte written by element().
           key_scratch_.clear();
           m.key.unescape_to(key_scratch_);
           key(key_scratch_);
@@ -209,8 +214,8 @@ class bson_writer {
   std::size_t start_;
   std::array<frame, max_depth> frames_{};
   std::size_t depth_ = 0;
-  std::string_view key_;
-  bool has_key_ = false;
+  static constexpr std::size_t no_key = std::size_t(-1);
+  std::size_t key_at_ = no_key;  // the type byte of a member whose key is written and value is not
   bool wrote_ = false;
   std::string key_scratch_;
   error error_{};
