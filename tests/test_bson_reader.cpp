@@ -205,6 +205,8 @@ constexpr std::string_view wide_lines[] = {
     R"({"data":{"bucket":"b","after":"9007199254740993","next_after":"2147483648","has_more":true,"data":[{"op_id":"4294967296","op":"PUT","object_type":"t","object_id":"1","checksum":4294967295,"data":"{\"a\":1}"},{"op_id":"1","op":"REMOVE","object_type":"t","object_id":"2","checksum":2147483648,"subkey":"s"}]}})",
     R"({"partial_checkpoint_complete":{"last_op_id":"1","priority":1}})",
     R"({"token_expires_in":-2147483648})",
+    // Raw values the writer converts member by member (a regression: it iterated a destroyed temporary).
+    R"({"checkpoint":{"last_op_id":"1","buckets":[{"bucket":"b","checksum":1,"subscriptions":[{"default":0},{"sub":1}]}],"streams":[{"name":"s","is_default":true,"errors":[]}]}})",
     // (No integer past int64 here: bson_writer makes it a double, as js-bson does, so it would not read back the same.)
     R"({"a_future_line":{"fraction":0.5,"list":[1,2.5,-0.0,"x",true,null,{}],"int64":-9223372036854775808}})",
 };

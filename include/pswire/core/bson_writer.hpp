@@ -173,9 +173,12 @@ class bson_writer {
     if (failed()) return;
     if (depth == max_depth) return fail(errc::not_representable, "nesting deeper than the BSON writer's 256 levels");
     switch (v.kind()) {
-      case json_kind::object:
+      // The object and array are held here: a range-for over *v.get_object()
+      // would iterate a temporary result destroyed before the loop runs.
+      case json_kind::object: {
+        const result<raw_object> members = v.get_object();
         begin_object();
-        for (const raw_member& m : *v.get_object()) {
+        for (const raw_member& m : *members) {
           if (failed()) return;
           key_scratch_.clear();
           m.key.unescape_to(key_scratch_);
@@ -184,11 +187,14 @@ class bson_writer {
         }
         end_object();
         return;
-      case json_kind::array:
+      }
+      case json_kind::array: {
+        const result<raw_array> elements = v.get_array();
         begin_array();
-        for (const pswire::raw_value& e : *v.get_array()) convert(e, depth + 1);
+        for (const pswire::raw_value& e : *elements) convert(e, depth + 1);
         end_array();
         return;
+      }
       case json_kind::string: {
         const std::size_t at = string_header();
         if (failed()) return;
