@@ -4,6 +4,7 @@
 // on deterministic mutations of both; and pswire's encoding as libbson sees it.
 #include "test_support.hpp"
 
+#include "../bench/messages.hpp"
 #include "bson_differential.hpp"
 
 #include <climits>
@@ -165,17 +166,17 @@ std::vector<seed> libbson_seeds() {
       {"max key", [](bson_t* d, const char* k) { REQUIRE(bson_append_maxkey(d, k, -1)); }},
       {"min key", [](bson_t* d, const char* k) { REQUIRE(bson_append_minkey(d, k, -1)); }},
   };
-  for (const auto& [name, append] : other_types) {
-    seeds.push_back(built(name, false, [&](bson_t* d) {
+  for (const other_type& type : other_types) {
+    seeds.push_back(built(type.name, false, [&](bson_t* d) {
       BSON_APPEND_INT32(d, "before", 1);
-      append(d, "value");
+      type.append(d, "value");
     }));
-    seeds.push_back(built(std::string(name) + ", nested", false, [&](bson_t* d) {
+    seeds.push_back(built(std::string(type.name) + ", nested", false, [&](bson_t* d) {
       bson_t child, list;
       BSON_APPEND_DOCUMENT_BEGIN(d, "o", &child);
       BSON_APPEND_ARRAY_BEGIN(&child, "a", &list);
       BSON_APPEND_BOOL(&list, "0", true);
-      append(&list, "1");
+      type.append(&list, "1");
       bson_append_array_end(&child, &list);
       bson_append_document_end(d, &child);
     }));
@@ -235,17 +236,8 @@ std::vector<encoded_line> encoded_sync_lines() {
 
 // ---------------------------------------------------------------- mutations
 
-// splitmix64: the same sequence on every platform and standard library.
-struct rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+// The benchmarks' splitmix64: the same mutations on every platform and standard library.
+using bench::rng;
 
 void store_int32(std::string& doc, std::size_t at, std::int32_t v) {
   for (std::size_t i = 0; i < 4; ++i) doc[at + i] = static_cast<char>((static_cast<std::uint32_t>(v) >> (8 * i)) & 0xFF);
@@ -379,7 +371,7 @@ TEST_CASE("bson_reader against libbson: mutated documents and sync lines") {
   for (encoded_line& line : encoded_sync_lines()) originals.emplace_back(line.json, std::move(line.bson));
   pswire::bson_reader reader;
   tally t;
-  rng r{14};
+  rng r(14);
   constexpr std::size_t mutations_per_document = 150;
   for (const auto& [name, bytes] : originals) {
     const std::vector<std::size_t> lengths = length_fields(bytes);
