@@ -103,8 +103,9 @@ inline libbson_walk libbson_to_json(std::string_view document, std::string& out)
 }
 
 // libbson's UTF-8 check with NUL allowed also admits C0 80, the two-byte
-// ("modified UTF-8") NUL; that is overlong, not UTF-8, and pswire refuses it.
-inline bool holds_overlong_nul(std::string_view document) { return document.find("\xC0\x80") != std::string_view::npos; }
+// ("modified UTF-8") NUL; that is overlong, not UTF-8, and pswire refuses it
+// (its error's offset is the first invalid byte).
+inline bool overlong_nul_at(std::string_view document, std::size_t offset) { return document.substr(offset, 2) == "\xC0\x80"; }
 
 // pswire's rules beyond the BSON spec (docs/sync-stream.md, "BSON"):
 // the types the PowerSync core refuses, strict array keys and boolean bytes,
@@ -120,7 +121,7 @@ inline bool documented_extra_rule(const pswire::error& e, std::string_view docum
     case pswire::errc::not_representable: return true;
     case pswire::errc::invalid_bson:
       return e.detail == "array keys are 0, 1, 2, ... in order" || e.detail == "a boolean byte is 0 or 1";
-    case pswire::errc::invalid_utf8: return holds_overlong_nul(document);
+    case pswire::errc::invalid_utf8: return e.offset <= document.size() && overlong_nul_at(document, e.offset);
     default: return false;
   }
 }
