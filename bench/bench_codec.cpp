@@ -1,9 +1,12 @@
 // pswire side by side with nlohmann/json, RapidJSON and simdjson, in one
 // binary and one run, on the same bytes (bench/messages.hpp). Every
 // benchmark reports bytes/s, messages/s (items) and heap allocations per
-// message (allocs_per_msg, counted by the operator new hook below).
+// message (allocs_per_msg, counted by the operator new hook below). Sync
+// lines are also measured in BSON (bson_decode/, bson_encode/), against
+// libbson's own iteration over the same documents.
 // Method and results: bench/README.md.
 #include <benchmark/benchmark.h>
+#include <bson/bson.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +67,9 @@ struct message {
   // What pswire encodes the message from (kind::batch_result, kind::sync_lines).
   std::span<const pswire::transaction_result> results{};
   std::span<const pswire::sync_line> lines{};
+  // kind::sync_lines: the same lines as BSON documents (encode_sync_line_bson).
+  std::vector<std::string> bson{};
+  std::size_t bson_bytes = 0;
 };
 
 struct corpus {
@@ -123,7 +129,13 @@ struct corpus {
     std::vector<std::string> lines;
     for (const auto& line : source.lines) lines.push_back(encode_with([&](pswire::json_writer& w) { pswire::write_sync_line(w, line); }));
     add(std::move(name), kind::sync_lines, std::move(lines));
-    messages.back().lines = source.lines;
+    message& m = messages.back();
+    m.lines = source.lines;
+    for (const auto& line : source.lines) {
+      std::string& doc = m.bson.emplace_back();
+      if (!pswire::encode_sync_line_bson(doc, line)) die("encoding a line as BSON failed");
+      m.bson_bytes += doc.size();
+    }
   }
 };
 
@@ -504,6 +516,89 @@ void bm_ondemand_walk(benchmark::State& state, const message& m) {
   });
 }
 
+// ---------------------------------------------------------------- sync lines in BSON
+
+void bm_pswire_bson_decode(benchmark::State& state, const message& m) {
+  pswire::sync_line_decoder d;
+  run(state, m.bson.size(), [&] {
+    std::uint64_t sum = 0;
+    for (const std::string& doc : m.bson) sum += touch(must(d.decode_sync_line_bson(doc)));
+    benchmark::DoNotOptimize(sum);
+    return m.bson_bytes;
+  });
+}
+
+void bm_pswire_bson_encode(benchmark::State& state, const message& m) {
+  std::string out, expected;
+  for (const std::string& doc : m.bson) expected += doc;
+  auto encode = [&] {
+    out.clear();
+    for (const auto& line : m.lines) {
+      if (!pswire::encode_sync_line_bson(out, line)) die("encoding a line as BSON failed");
+    }
+    benchmark::DoNotOptimize(out.data());
+    return m.bson_bytes;
+  };
+  encode();
+  if (out != expected) die("pswire BSON encode is not byte-exact");
+  run(state, m.bson.size(), encode);
+}
+
+// The BSON ceiling: libbson iterates each document in place and visits every
+// value as the JSON peers' walks do (member names, string lengths, numbers,
+// booleans), so the sums agree with theirs. Iteration checks lengths and
+// terminators as it goes, not UTF-8.
+std::uint64_t walk_libbson(bson_iter_t& iter, bool is_array) {
+  std::uint64_t sum = 0;
+  while (bson_iter_next(&iter)) {
+    if (!is_array) sum += bson_iter_key_len(&iter);
+    switch (bson_iter_type(&iter)) {
+      case BSON_TYPE_DOCUMENT:
+      case BSON_TYPE_ARRAY: {
+        bson_iter_t child;
+        if (!bson_iter_recurse(&iter, &child)) die("libbson cannot enter a benchmark document");
+        sum += walk_libbson(child, bson_iter_type(&iter) == BSON_TYPE_ARRAY);
+        break;
+      }
+      case BSON_TYPE_UTF8: {
+        std::uint32_t length = 0;
+        bson_iter_utf8(&iter, &length);
+        sum += length;
+        break;
+      }
+      case BSON_TYPE_INT32: sum += static_cast<std::uint64_t>(std::int64_t{bson_iter_int32(&iter)}); break;
+      case BSON_TYPE_INT64: sum += static_cast<std::uint64_t>(bson_iter_int64(&iter)); break;
+      case BSON_TYPE_DOUBLE: sum += as_sum(bson_iter_double(&iter)); break;
+      case BSON_TYPE_BOOL: sum += bson_iter_bool(&iter); break;
+      default: break;
+    }
+  }
+  return sum;
+}
+
+// `validate`: bson_validate_with_error first (UTF-8 checked, as pswire does), a second pass.
+std::uint64_t walk_libbson_document(const std::string& doc, bool validate) {
+  bson_t b;
+  bson_iter_t iter;
+  if (!bson_init_static(&b, reinterpret_cast<const std::uint8_t*>(doc.data()), doc.size()) || !bson_iter_init(&iter, &b)) {
+    die("libbson rejected a benchmark document");
+  }
+  bson_error_t error;
+  if (validate && !bson_validate_with_error(&b, BSON_VALIDATE_UTF8, &error)) die("libbson found a benchmark document invalid");
+  return walk_libbson(iter, false);
+}
+
+void bm_libbson_walk(benchmark::State& state, const message& m, bool validate) {
+  run(state, m.bson.size(), [&] {
+    std::uint64_t sum = 0;
+    for (const std::string& doc : m.bson) sum += walk_libbson_document(doc, validate);
+    benchmark::DoNotOptimize(sum);
+    return m.bson_bytes;
+  });
+}
+void bm_libbson_iterate(benchmark::State& state, const message& m) { bm_libbson_walk(state, m, false); }
+void bm_libbson_validate_iterate(benchmark::State& state, const message& m) { bm_libbson_walk(state, m, true); }
+
 // ---------------------------------------------------------------- ps_crud rows -> upload batch
 
 // Output bytes of one batch.
@@ -618,7 +713,7 @@ void bm_hostile(benchmark::State& state, const hostile_case& c) {
 // The peers must visit the same values, or they would not do the same job.
 void check_peers_agree() {
   for (const message& m : data().messages) {
-    std::uint64_t sums[4] = {};
+    std::uint64_t sums[5] = {};
     simdjson::dom::parser dom_parser;
     simdjson::ondemand::parser ondemand_parser;
     for (std::size_t i = 0; i < m.documents.size(); ++i) {
@@ -629,6 +724,12 @@ void check_peers_agree() {
       sums[2] += walk(dom_parser.parse(m.padded[i]).value());
       simdjson::ondemand::document doc = ondemand_parser.iterate(m.padded[i]);
       sums[3] += walk(doc.get_value().value());
+      if (m.type == kind::sync_lines) sums[4] += walk_libbson_document(m.bson[i], true);
+    }
+    if (m.type == kind::sync_lines && sums[4] != sums[0]) {
+      std::fprintf(stderr, "%s: nlohmann %llu, libbson over the BSON form %llu\n", m.name.c_str(),
+                   static_cast<unsigned long long>(sums[0]), static_cast<unsigned long long>(sums[4]));
+      die("libbson visits other values than the JSON peers");
     }
     if (sums[1] != sums[0] || sums[2] != sums[0] || sums[3] != sums[0]) {
       std::fprintf(stderr, "%s: nlohmann %llu, RapidJSON %llu, simdjson DOM %llu, On-Demand %llu\n", m.name.c_str(),
@@ -650,9 +751,14 @@ void register_all() {
                                                  {"ondemand_walk", bm_ondemand_walk}};
   const std::pair<const char*, fn> encoders[] = {
       {"pswire", bm_pswire_encode}, {"nlohmann", bm_nlohmann_encode}, {"rapidjson", bm_rapidjson_encode}};
+  const std::pair<const char*, fn> bson_decoders[] = {
+      {"pswire", bm_pswire_bson_decode}, {"libbson_iterate", bm_libbson_iterate}, {"libbson_validate_iterate", bm_libbson_validate_iterate}};
   for (const message& m : data().messages) {
     for (const auto& [lib, f] : decoders) benchmark::RegisterBenchmark(("decode/" + m.name + "/" + lib).c_str(), f, std::cref(m));
     for (const auto& [lib, f] : encoders) benchmark::RegisterBenchmark(("encode/" + m.name + "/" + lib).c_str(), f, std::cref(m));
+    if (m.type != kind::sync_lines) continue;
+    for (const auto& [lib, f] : bson_decoders) benchmark::RegisterBenchmark(("bson_decode/" + m.name + "/" + lib).c_str(), f, std::cref(m));
+    benchmark::RegisterBenchmark(("bson_encode/" + m.name + "/pswire").c_str(), bm_pswire_bson_encode, std::cref(m));
   }
   benchmark::RegisterBenchmark("convert/rows_1000_to_batch/pswire", bm_convert_rows);
   benchmark::RegisterBenchmark("convert/rows_1000_to_batch/pswire_own_decoder", bm_convert_rows_own_decoder);
@@ -684,6 +790,7 @@ int main(int argc, char** argv) {
   std::string names;  // in corpus order, for ratios.py's tables
   for (const message& m : data().messages) {
     benchmark::AddCustomContext("bytes/" + m.name, std::to_string(m.bytes));
+    if (m.type == kind::sync_lines) benchmark::AddCustomContext("bson_bytes/" + m.name, std::to_string(m.bson_bytes));
     names += (names.empty() ? "" : ",") + m.name;
   }
   benchmark::AddCustomContext("messages", names);

@@ -6,6 +6,7 @@ packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjs
   libc++-14-dev libc++abi-14-dev  # the clang 14 + libc++ CI variant
   libsqlite3-dev python3 clang-tidy-14  # examples, test scripts, tools/tidy.sh
   libbenchmark-dev nlohmann-json3-dev rapidjson-dev  # for bench/, which CI builds
+  libbson-dev  # the reference for the BSON reader: tests, fuzz and bench only
   ${PSWIRE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
