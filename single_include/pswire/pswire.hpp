@@ -3295,7 +3295,9 @@ namespace pswire {
 class bson_writer {
  public:
   // Appends to `out`; what it held before is left as it was.
-  explicit bson_writer(std::string& out PSWIRE_LIFETIMEBOUND) noexcept : out_(&out), start_(out.size()) {}
+  // frames_ is left uninitialized (see there).
+  explicit bson_writer(std::string& out PSWIRE_LIFETIMEBOUND) noexcept  // NOLINT(cppcoreguidelines-pro-type-member-init)
+      : out_(&out), start_(out.size()) {}
   bson_writer(const bson_writer&) = delete;
   bson_writer& operator=(const bson_writer&) = delete;
 
@@ -3499,7 +3501,8 @@ class bson_writer {
   };
   std::string* out_;
   std::size_t start_;
-  std::array<frame, max_depth> frames_{};
+  // Not zero-filled (6 KiB per writer, one writer per line): a frame is written when its level opens.
+  std::array<frame, max_depth> frames_;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t depth_ = 0;
   std::size_t type_at_ = 0;  // the placeholder key() wrote for the next member's type
   bool has_key_ = false;
