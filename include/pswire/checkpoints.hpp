@@ -176,7 +176,7 @@ class checkpoint_decoder {
     static constexpr member_table<2> table = make_members(names, {0, 1});
     auto r = decode_object(json, table, [&](std::size_t i, json_value& v) -> result<void> {
       if (i == 0) return reader_.read_string(v, out.client_id);
-      return assign(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
+      return detail::assign_result(out.checkpoint_request_id, wire::read_checkpoint_request_id(reader_, v));
     });
     if (!r) return r.error_info();
     return out;
@@ -214,7 +214,7 @@ class checkpoint_decoder {
     static constexpr std::string_view names[] = {"checkpoint"};
     static constexpr member_table<1> table = make_members(names, {0});
     auto r = decode_object(json, table, [&](std::size_t, json_value& v) -> result<void> {
-      return assign(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
+      return detail::assign_result(out.checkpoint, wire::read_id_string(reader_, v, id_range::non_negative));  // a write checkpoint too
     });
     if (!r) return r.error_info();
     return out;
@@ -227,13 +227,6 @@ class checkpoint_decoder {
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_custom_checkpoint_request);
 
  private:
-  template <class T, class R>
-  static result<void> assign(T& target, R&& value) {
-    if (!value) return value.error_info();
-    target = std::move(*value);
-    return {};
-  }
-
   template <std::size_t N, class OnMember>
   result<void> decode_object(json_input json, const member_table<N>& table, OnMember&& on_member) {
     return reader_.run(json, [&]() -> result<void> {

@@ -140,13 +140,6 @@ class sync_line_decoder {
   PSWIRE_DELETE_TEMPORARY_INPUT(decode_sync_line_bson);
 
  private:
-  template <class T, class R>
-  static result<void> assign(T& target, R&& value) {
-    if (!value) return value.error_info();
-    target = std::move(*value);
-    return {};
-  }
-
   template <class Reader>
   result<void> read_line(Reader& reader, std::optional<sync_line>& line) {
     buckets_.clear();
@@ -220,9 +213,9 @@ class sync_line_decoder {
       PSWIRE_TRY(reader.read_object(element, table, [&](std::size_t i, Value& m) -> result<void> {
         switch (i) {
           case 0: return reader.read_string(m, b.bucket);
-          case 1: return assign(b.checksum, read_checksum(reader, m));
+          case 1: return detail::assign_result(b.checksum, read_checksum(reader, m));
           case 2: return unless_null(reader, m, [&] { return reader.read_int64(m, b.count); });
-          case 3: return unless_null(reader, m, [&] { return assign(b.priority, read_priority(reader, m)); });
+          case 3: return unless_null(reader, m, [&] { return detail::assign_result(b.priority, read_priority(reader, m)); });
           default:
             return unless_null(reader, m, [&]() -> result<void> {
               json_kind kind{};
@@ -245,7 +238,7 @@ class sync_line_decoder {
       oplog_entry e;
       PSWIRE_TRY(reader.read_object(element, table, [&](std::size_t i, Value& m) -> result<void> {
         switch (i) {
-          case 0: return assign(e.op_id, wire::read_id_string(reader, m, id_range::any_int64));
+          case 0: return detail::assign_result(e.op_id, wire::read_id_string(reader, m, id_range::any_int64));
           case 1: {
             const std::size_t op_at = reader.offset_of(m);
             std::string_view name;
@@ -271,7 +264,7 @@ class sync_line_decoder {
               if (kind == json_kind::object) return reader.read_raw(m, e.legacy_data);
               return reader.fail(errc::wrong_type, reader.offset_of(m), "oplog data is a string or an object");
             });
-          default: return assign(e.checksum, read_checksum(reader, m));
+          default: return detail::assign_result(e.checksum, read_checksum(reader, m));
         }
       }));
       oplog_.push_back(e);
@@ -290,8 +283,8 @@ class sync_line_decoder {
     raw_value streams;
     PSWIRE_TRY(reader.read_object(v, diff ? diff_table : checkpoint_table, [&](std::size_t i, Value& m) -> result<void> {
       switch (i) {
-        case 0: return assign(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
-        case 1: return assign(write_checkpoint, wire::read_optional_id(reader, m));
+        case 0: return detail::assign_result(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
+        case 1: return detail::assign_result(write_checkpoint, wire::read_optional_id(reader, m));
         case 2:
           if (diff) break;  // core tests send a stray "buckets" in diffs: ignored
           return read_buckets(reader, m);
@@ -321,9 +314,9 @@ class sync_line_decoder {
     std::optional<std::int64_t> last_op_id;
     std::int32_t priority = 0;
     PSWIRE_TRY(reader.read_object(v, partial ? partial_table : complete_table, [&](std::size_t i, Value& m) -> result<void> {
-      if (i == 0) return assign(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
+      if (i == 0) return detail::assign_result(last_op_id, wire::read_id_string(reader, m, id_range::any_int64));
       if (!partial) return reader.skip(m);
-      return assign(priority, read_priority(reader, m));
+      return detail::assign_result(priority, read_priority(reader, m));
     }));
     if (!partial) return sync_line{checkpoint_complete_line{last_op_id}};
     return sync_line{partial_checkpoint_complete_line{last_op_id, priority}};
@@ -337,8 +330,8 @@ class sync_line_decoder {
     PSWIRE_TRY(reader.read_object(v, table, [&](std::size_t i, Value& m) -> result<void> {
       switch (i) {
         case 0: return reader.read_string(m, line.bucket);
-        case 1: return assign(line.after, wire::read_optional_id(reader, m));
-        case 2: return assign(line.next_after, wire::read_optional_id(reader, m));
+        case 1: return detail::assign_result(line.after, wire::read_optional_id(reader, m));
+        case 2: return detail::assign_result(line.next_after, wire::read_optional_id(reader, m));
         case 3:
           return unless_null(reader, m, [&]() -> result<void> {
             bool flag = false;

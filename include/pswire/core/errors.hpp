@@ -311,4 +311,14 @@ constexpr error make_error(errc code, std::size_t offset, std::string_view detai
   return e;
 }
 
+namespace detail {
+// Stores the value of a successful result in `target`, or passes its error on.
+template <class T, class R>
+result<void> assign_result(T& target, R&& value) {
+  if (!value) return value.error_info();
+  target = std::move(*value);
+  return {};
+}
+}  // namespace detail
+
 }  // namespace pswire
