@@ -2839,7 +2839,7 @@ inline std::int64_t load_int64(const char* p) noexcept {
   return static_cast<std::int64_t>(v);
 }
 inline double load_double(const char* p) noexcept {
-  const std::uint64_t bits = static_cast<std::uint64_t>(load_int64(p));
+  const auto bits = static_cast<std::uint64_t>(load_int64(p));
   double d = 0;
   std::memcpy(&d, &bits, sizeof d);
   return d;
@@ -2903,7 +2903,7 @@ class bson_reader {
     return r;
   }
 
-  bson_value root_value() const noexcept { return {bson_type::document, 0, 0}; }
+  static bson_value root_value() noexcept { return {bson_type::document, 0, 0}; }
 
   // Offset of the value's element (its type byte) in the document.
   std::size_t offset_of(const bson_value& v) const noexcept {  // NOLINT(readability-convert-member-functions-to-static)
@@ -3157,7 +3157,7 @@ class bson_reader {
 
   static bool is_index_key(std::string_view key, std::size_t index) noexcept {
     char digits[20];
-    const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+    auto* const end = std::to_chars(digits, digits + sizeof digits, index).ptr;
     return key == std::string_view(digits, static_cast<std::size_t>(end - digits));
   }
 
@@ -3308,8 +3308,12 @@ class bson_writer {
   // frames_ is left uninitialized (see there).
   explicit bson_writer(std::string& out PSWIRE_LIFETIMEBOUND) noexcept  // NOLINT(cppcoreguidelines-pro-type-member-init)
       : out_(&out), start_(out.size()) {}
+  // One writer per document; it points into the caller's string.
   bson_writer(const bson_writer&) = delete;
   bson_writer& operator=(const bson_writer&) = delete;
+  bson_writer(bson_writer&&) = delete;
+  bson_writer& operator=(bson_writer&&) = delete;
+  ~bson_writer() = default;
 
   void begin_object() { open(bson_type_document); }
   void end_object() { close(false); }
@@ -3429,7 +3433,7 @@ class bson_writer {
     if (f.is_array) {
       put_char(static_cast<char>(type));
       char digits[20];
-      const auto end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
+      auto* const end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
       out_->append(digits, static_cast<std::size_t>(end - digits));
       put_char('\0');
     } else {

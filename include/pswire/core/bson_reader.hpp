@@ -53,7 +53,7 @@ inline std::int64_t load_int64(const char* p) noexcept {
   return static_cast<std::int64_t>(v);
 }
 inline double load_double(const char* p) noexcept {
-  const std::uint64_t bits = static_cast<std::uint64_t>(load_int64(p));
+  const auto bits = static_cast<std::uint64_t>(load_int64(p));
   double d = 0;
   std::memcpy(&d, &bits, sizeof d);
   return d;
@@ -117,7 +117,7 @@ class bson_reader {
     return r;
   }
 
-  bson_value root_value() const noexcept { return {bson_type::document, 0, 0}; }
+  static bson_value root_value() noexcept { return {bson_type::document, 0, 0}; }
 
   // Offset of the value's element (its type byte) in the document.
   std::size_t offset_of(const bson_value& v) const noexcept {  // NOLINT(readability-convert-member-functions-to-static)
@@ -371,7 +371,7 @@ class bson_reader {
 
   static bool is_index_key(std::string_view key, std::size_t index) noexcept {
     char digits[20];
-    const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+    auto* const end = std::to_chars(digits, digits + sizeof digits, index).ptr;
     return key == std::string_view(digits, static_cast<std::size_t>(end - digits));
   }
 

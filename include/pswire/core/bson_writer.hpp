@@ -29,8 +29,12 @@ class bson_writer {
   // frames_ is left uninitialized (see there).
   explicit bson_writer(std::string& out PSWIRE_LIFETIMEBOUND) noexcept  // NOLINT(cppcoreguidelines-pro-type-member-init)
       : out_(&out), start_(out.size()) {}
+  // One writer per document; it points into the caller's string.
   bson_writer(const bson_writer&) = delete;
   bson_writer& operator=(const bson_writer&) = delete;
+  bson_writer(bson_writer&&) = delete;
+  bson_writer& operator=(bson_writer&&) = delete;
+  ~bson_writer() = default;
 
   void begin_object() { open(bson_type_document); }
   void end_object() { close(false); }
@@ -150,7 +154,7 @@ class bson_writer {
     if (f.is_array) {
       put_char(static_cast<char>(type));
       char digits[20];
-      const auto end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
+      auto* const end = std::to_chars(digits, digits + sizeof digits, f.count).ptr;
       out_->append(digits, static_cast<std::size_t>(end - digits));
       put_char('\0');
     } else {
