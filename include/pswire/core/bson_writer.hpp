@@ -45,26 +45,11 @@ class bson_writer {
   // index). Written at once, after a placeholder for the type byte that the
   // value fills in, so the name need not outlive this call.
   void key(std::string_view name) {
-    if (failed()) return;
-    if (depth_ == 0 || frames_[depth_ - 1].is_array || has_key_) return fail(errc::internal_error, "bson_writer: a key where none belongs");
-    if (name.find('\0') != std::string_view::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
-    type_at_ = out_->size();
-    put_char('\0');
-    out_->append(name);
-    put_char('\0');
-    has_key_ = true;
+    write_key([&] { out_->append(name); });
   }
   // A JSON member name's content, escapes included: unescaped into the document.
   void key(raw_string name) {
-    if (!name.has_escapes()) return key(name.escaped());
-    if (failed()) return;
-    if (depth_ == 0 || frames_[depth_ - 1].is_array || has_key_) return fail(errc::internal_error, "bson_writer: a key where none belongs");
-    type_at_ = out_->size();
-    put_char('\0');
-    name.unescape_to(*out_);
-    if (out_->find('\0', type_at_ + 1) != std::string::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
-    put_char('\0');
-    has_key_ = true;
+    write_key([&] { name.unescape_to(*out_); });
   }
   template <std::size_t N>
   void key(const json_key<N>& name) {
@@ -144,6 +129,19 @@ class bson_writer {
     if (length > std::size_t(std::numeric_limits<std::int32_t>::max())) return fail(errc::not_representable, "a BSON document or string is under 2 GiB");
     const auto v = static_cast<std::uint32_t>(length);
     for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
+
+  // The placeholder for the type byte, the name `append` writes, its NUL.
+  template <class Append>
+  void write_key(Append&& append) {
+    if (failed()) return;
+    if (depth_ == 0 || frames_[depth_ - 1].is_array || has_key_) return fail(errc::internal_error, "bson_writer: a key where none belongs");
+    type_at_ = out_->size();
+    put_char('\0');
+    append();
+    if (out_->find('\0', type_at_ + 1) != std::string::npos) return fail(errc::not_representable, "a BSON key cannot hold a NUL byte");
+    put_char('\0');
+    has_key_ = true;
   }
 
   // The type byte and name of the next value.
