@@ -384,14 +384,18 @@ int answer_messages(const char* path, bool lines, Answer answer) {
   return input->failed() ? read_error(input->why()) : status;
 }
 
-int decode(std::string_view kind, const char* path, bool lines, bool pretty) {
+// `bson`: the message is one sync line as a BSON document (kind sync-line).
+int decode(std::string_view kind, const char* path, bool lines, bool pretty, bool bson) {
   const auto parsed = pswire::parse_message_kind(kind);
   if (!parsed) return usage_error("unknown kind '" + std::string(kind) + "'");
   pswire::canonical_codec codec(cli_limits);
   std::string compact;
   return answer_messages(path, lines, [&](std::string_view message, std::string& out) -> std::string {
     compact.clear();
-    if (pswire::error e = codec.encode(*parsed, message, pretty ? compact : out)) return describe(e);
+    std::string& target = pretty ? compact : out;
+    if (pswire::error e = bson ? codec.encode_bson_sync_line(message, target) : codec.encode(*parsed, message, target)) {
+      return describe(e);
+    }
     if (pretty) {
       if (pswire::error e = pswire::append_pretty_json(compact, out)) return describe(e);
     }
@@ -439,18 +443,6 @@ std::optional<pswire::stream_framing> parse_framing(std::string_view name) {
   if (name == "ndjson") return pswire::stream_framing::ndjson;
   if (name == "bson") return pswire::stream_framing::bson;
   return std::nullopt;
-}
-
-int decode_bson_sync_line(const char* path, bool pretty) {
-  pswire::canonical_codec codec(cli_limits);
-  std::string compact;
-  return answer_messages(path, false, [&](std::string_view document, std::string& out) -> std::string {
-    if (pswire::error e = codec.encode_bson_sync_line(document, pretty ? compact : out)) return describe(e);
-    if (pretty) {
-      if (pswire::error e = pswire::append_pretty_json(compact, out)) return describe(e);
-    }
-    return {};
-  });
 }
 
 // Reads a sync stream chunk by chunk through the framing reader and hands
@@ -623,11 +615,8 @@ int main(int argc, char** argv) {
       return decode_sync_stream(*framing, file(1));
     }
     if (framing_name) return usage_error("--framing is for decode sync-stream");
-    if (bson) {
-      if (kind != "sync-line" || lines) return usage_error("--bson decodes one sync-line document");
-      return decode_bson_sync_line(file(1), pretty);
-    }
-    return decode(kind, file(1), lines, pretty);
+    if (bson && (kind != "sync-line" || lines)) return usage_error("--bson decodes one sync-line document");
+    return decode(kind, file(1), lines, pretty, bson);
   }
   if (command == "detect") {
     if (positional.size() > 1) return usage_error("detect takes [FILE]");
