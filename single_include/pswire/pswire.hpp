@@ -1945,9 +1945,14 @@ class json_reader {
       std::memcpy(padded_buffer(input_.size()), input_.data(), input_.size());
       buffer = padded_.data();
     }
-    if (stage1(buffer)) return {};
+    const simdjson::error_code indexed = stage1(buffer);
+    if (indexed == simdjson::SUCCESS) return {};
     // UTF-8, a raw control character or an unclosed string: find it exactly.
     if (error e = syntax_error()) return e;
+    if (indexed == simdjson::UNSUPPORTED_ARCHITECTURE) {
+      return make_error(errc::internal_error, 0,
+                        "libsimdjson has no kernel for this CPU: SIMDJSON_FORCE_IMPLEMENTATION names one it lacks or this CPU cannot run");
+    }
     return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
   }
 
@@ -1957,8 +1962,8 @@ class json_reader {
     return padded_.data();
   }
 
-  // Stage 1 over input_ (held at `buffer`, padded); true if it found the structure.
-  bool stage1(const char* buffer) {
+  // Stage 1 over input_ (held at `buffer`, padded); SUCCESS if it found the structure.
+  simdjson::error_code stage1(const char* buffer) {
     buf_ = buffer;
     // Unescaped text is never longer than the message; 8 more bytes let a
     // key in it be compared a word at a time (member_table::find_padded_key).
@@ -1970,10 +1975,10 @@ class json_reader {
     }
     auto iterator = parser_.iterate_raw(simdjson::padded_string_view(buffer, input_.size(), input_.size() + simdjson::SIMDJSON_PADDING));
     ondemand::json_iterator it;
-    if (std::move(iterator).get(it) != simdjson::SUCCESS) return false;
+    if (const simdjson::error_code e = std::move(iterator).get(it); e != simdjson::SUCCESS) return e;
     token_ = first_token_ = it.position();
     indexed_ = true;
-    return true;
+    return simdjson::SUCCESS;
   }
 
  public:
@@ -1989,7 +1994,7 @@ class json_reader {
     input_ = std::string_view(padded_.data(), size);
     indexed_ = false;
     strings_used_ = 0;
-    return size <= 0xFFFFFFF0u && stage1(padded_.data());
+    return size <= 0xFFFFFFF0u && stage1(padded_.data()) == simdjson::SUCCESS;
   }
   // Decodes the message at [begin, end) of the block with `body` (fast pass).
   template <class Body>
