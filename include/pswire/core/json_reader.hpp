@@ -703,7 +703,7 @@ class json_reader {
     if (error e = syntax_error()) return e;
     if (indexed == simdjson::UNSUPPORTED_ARCHITECTURE) {
       return make_error(errc::internal_error, 0,
-                        "libsimdjson has no kernel for this CPU: SIMDJSON_FORCE_IMPLEMENTATION names one it lacks or this CPU cannot run");
+                        "libsimdjson has no usable stage-1 kernel: SIMDJSON_FORCE_IMPLEMENTATION names one it does not have");
     }
     return make_error(errc::internal_error, 0, "simdjson refused what the validator accepts");
   }
