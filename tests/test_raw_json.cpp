@@ -191,3 +191,23 @@ TEST_CASE("get_double round-trips 17 significant digits, like the C library's st
     CHECK(*parsed == std::strtod(text, nullptr));
   }
 }
+
+// Found by fuzz_example_server: a row object followed by whitespace was viewed
+// with the whitespace, and iterating it read its closing bracket as a member.
+TEST_CASE("decoded row objects end at their closing bracket, and iterate right whatever follows them") {
+  crud_decoder decoder;
+  auto entry = decoder.decode(R"({"op":"PATCH","table":"t","id":"a","op_data":{ "b" : [ 1 ] } , "x" : { } })", crud_dialect::upload);
+  REQUIRE(entry);
+  const raw_object& changes = entry->as_patch()->data;
+  CHECK(changes.text() == R"({ "b" : [ 1 ] })");
+  CHECK(changes.size() == 1);
+  CHECK(changes.find("b")->text() == "[ 1 ]");
+  auto empty = decoder.decode(R"({"op":"PATCH","table":"t","id":"a","op_data":{} })", crud_dialect::upload);
+  REQUIRE(empty);
+  CHECK(empty->as_patch()->data.text() == "{}");
+  CHECK(empty->as_patch()->data.empty());
+  // A view that strays past the value still stops at the bracket.
+  CHECK(raw_object("{} ").empty());
+  CHECK(raw_object(R"({"k":1}  )").size() == 1);
+  CHECK(raw_array("[ ] ").begin() == raw_array("[ ] ").end());
+}

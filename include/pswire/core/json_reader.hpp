@@ -545,16 +545,14 @@ class json_reader {
     return {};
   }
 
-  // Any value, validated, as a view of the caller's input. An object or
-  // array reaches to the next token (whitespace after it included), as
-  // simdjson's raw_json() gives it: the committed vectors pin those bytes; a
-  // scalar ends with its last character.
+  // Any value, validated, as a view of the caller's input: from its first
+  // byte to its last (a container's closing bracket), whitespace inside it
+  // kept and none after it, as raw_value and raw_object require.
   template <class Out>
   result<void> read_raw(const json_value& v, Out& out) {
     const std::uint32_t begin = at_offset(v);
-    const char first = current();
     PSWIRE_TRY(walk_value(limits_));
-    const std::size_t end = (first == '{' || first == '[') ? std::size_t{*token_} : end_of_previous_token();
+    const std::size_t end = end_of_previous_token();
     const std::string_view view(input_.data() + begin, end - begin);
     detail::check_view_within(view, input_);
     out = Out(view);

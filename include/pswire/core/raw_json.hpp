@@ -383,7 +383,9 @@ struct container_cursor {
   static constexpr container_cursor begin(std::string_view text) noexcept {
     return {text, text.empty() ? 0 : detail::skip_whitespace(text, 1)};
   }
-  constexpr bool at_end() const noexcept { return text.empty() || pos + 1 >= text.size(); }
+  // At the closing bracket, not at the last byte: a view that strays past the
+  // value (whitespace after it) must not make the bracket look like an element.
+  constexpr bool at_end() const noexcept { return pos >= text.size() || text[pos] == (IsObject ? '}' : ']'); }
   // For objects: reads key and value; for arrays: the value only.
   constexpr void read(raw_string& key, raw_value& value) noexcept {
     if constexpr (IsObject) {
