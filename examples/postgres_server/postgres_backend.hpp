@@ -139,10 +139,10 @@ class postgres_backend {
     conn_ = nullptr;
   }
 
-  // Asynchronous, so that verbose errors are on before the server answers:
-  // libpq keeps no error fields for a refused connection, and its verbose
-  // message is the only place the SQLSTATE (53300 too many clients, 57P03
-  // starting up) appears.
+  // Asynchronous, so that verbose errors are on before the server answers.
+  // libpq keeps error fields only for a query's own result: an error that
+  // ends the connection (53300 too many clients, 57P01 terminated) is in its
+  // message only, and only verbose messages carry the SQLSTATE.
   std::optional<failure> connect() {
     conn_ = PQconnectStart(conninfo_.c_str());
     if (conn_ == nullptr) return failure{{}, "out of memory", {}};
@@ -157,25 +157,27 @@ class postgres_backend {
       state = PQconnectPoll(conn_);
     }
     if (PQstatus(conn_) != CONNECTION_OK) return connection_failed(PQerrorMessage(conn_));
-    PQsetErrorVerbosity(conn_, PQERRORS_DEFAULT);
     return std::nullopt;
   }
-  // "connection to server at ... failed: FATAL:  53300: sorry, too many clients already\nLOCATION: ..."
   std::optional<failure> connection_failed(std::string_view text) {
-    failure f;
-    text = text.substr(0, text.find('\n'));
-    for (std::string_view severity : {"FATAL:  ", "ERROR:  "}) {
-      const std::size_t at = text.find(severity);
-      const std::size_t code_at = at + severity.size();
-      if (at != std::string_view::npos && text.size() > code_at + 6 && text.substr(code_at + 5, 2) == ": ") {
-        f.sqlstate = text.substr(code_at, 5);
-        f.message = std::string(text.substr(0, code_at)) + std::string(text.substr(code_at + 7));
-        break;
-      }
-    }
-    if (f.message.empty()) f.message = text;
+    failure f = failure_from_message(text);
     disconnect();
     return f;
+  }
+  // The first line of a verbose libpq message, "[context: ]FATAL:  53300: text",
+  // as SQLSTATE and "[context: ]text"; a message without one ("Connection
+  // refused") has no SQLSTATE.
+  static failure failure_from_message(std::string_view text) {
+    text = text.substr(0, text.find('\n'));
+    for (std::string_view severity : {"FATAL:  ", "ERROR:  ", "PANIC:  "}) {
+      const std::size_t at = text.find(severity);
+      if (at == std::string_view::npos) continue;
+      const std::size_t code_at = at + severity.size();
+      if (text.size() > code_at + 7 && text.substr(code_at + 5, 2) == ": ") {
+        return {std::string(text.substr(code_at, 5)), std::string(text.substr(0, at)) + std::string(text.substr(code_at + 7)), {}};
+      }
+    }
+    return {{}, std::string(text), {}};
   }
 
   // ---- statements
@@ -194,14 +196,11 @@ class postgres_backend {
   std::optional<failure> failure_of(const PGresult* r) const {
     const ExecStatusType status = PQresultStatus(r);
     if (r != nullptr && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)) return std::nullopt;
-    failure f;
+    const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (primary == nullptr) return failure_from_message(PQerrorMessage(conn_));  // the connection ended
+    failure f{{}, primary, {}};
     if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) f.sqlstate = state;
-    if (const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) f.message = primary;
     if (const char* constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME)) f.constraint = constraint;
-    if (f.message.empty()) {  // a lost connection: libpq's own words, without the trailing newline
-      f.message = PQerrorMessage(conn_);
-      while (!f.message.empty() && f.message.back() == '\n') f.message.pop_back();
-    }
     return f;
   }
 
