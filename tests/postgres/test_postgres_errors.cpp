@@ -10,6 +10,7 @@
 #include <memory>
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -156,6 +157,10 @@ TEST_CASE("constraint violations are fatal with their codes") {
 
 TEST_CASE("values that do not fit their column are fatal INVALID_DATA, in Postgres's words") {
   namespace codes = pswire::error_codes;
+  // An id too long for the primary key's index (random letters: Postgres compresses repetitive text).
+  std::mt19937 letters(16);
+  std::string long_id;
+  for (int i = 0; i < 9000; ++i) long_id += static_cast<char>('a' + letters() % 26);
   const fatal_case cases[] = {
       {"a fraction for an integer column", todo_put("t1", R"({"description":"x","position":1.5})"), "22P02", codes::invalid_data,
        R"(invalid input syntax for type integer: "1.5")", R"({"table":"todos","id":"t1","sqlstate":"22P02"})", 0},
@@ -172,6 +177,9 @@ TEST_CASE("values that do not fit their column are fatal INVALID_DATA, in Postgr
       {"a value too long", R"({"op":"PATCH","table":"lists","id":"l1","op_data":{"name":")" + std::string(101, 'n') + R"("}})",
        "22001", codes::invalid_data, "value too long for type character varying(100)",
        R"({"table":"lists","id":"l1","sqlstate":"22001"})", 0},
+      {"an id too long for its index", todo_put(long_id, R"({"description":"x"})"), "54000", codes::invalid_data,
+       "index row requires 9016 bytes, maximum size is 8191", R"({"table":"todos","id":")" + long_id + R"(","sqlstate":"54000"})",
+       0},
   };
   for (const fatal_case& c : cases) check_fatal(c);
 }
@@ -343,4 +351,139 @@ TEST_CASE("too many connections is retryable") {
     response = example::handle_batch(db, batch, {"client-1"});
   }
   CHECK(response.body == success_body);
+}
+
+TEST_CASE("the server's own login refused (28000) is retryable: it says nothing about the client's data") {
+  reset_schema(shared_cluster());
+  recording_backend db("host=127.0.0.1 port=" + std::to_string(shared_cluster().port()) + " user=no_such_role dbname=postgres");
+  const auto response = example::handle_batch(db, one_transaction(1, todo_put("t1", R"({"description":"x"})")), {"client-1"});
+  check_failure(db, {"28000", pswire::classification::retry()});
+  CHECK(response.body == retryable_body(R"(connection to server at \"127.0.0.1\", port )" +
+                                        std::to_string(shared_cluster().port()) + R"( failed: role \"no_such_role\" does not exist)"));
+}
+
+TEST_CASE("a transaction delivered again, even late, is answered success and not re-applied") {
+  reset_schema(shared_cluster());
+  recording_backend db(shared_cluster().conninfo());
+  pg_session session(shared_cluster().conninfo());
+  auto description = [&](std::string_view id) {
+    return session.exec("SELECT description FROM todos WHERE id = '" + std::string(id) + "'").value;
+  };
+  const std::string first = one_transaction(1, todo_put("t1", R"({"description":"v1"})"));
+  apply_ok(db, first);
+  apply_ok(db, one_transaction(2, R"({"op":"PATCH","table":"todos","id":"t1","op_data":{"description":"v2"}})"));
+  apply_ok(db, first);  // late: re-applying the PUT would undo transaction 2
+  CHECK(description("t1") == "v2");
+  CHECK(session.exec("SELECT transaction_id FROM applied_transactions WHERE client_key = 'client-1'").value == "2");
+  // The mark is per client: another client's transaction 1 is its own.
+  apply_ok(db, one_transaction(1, todo_put("t2", R"({"description":"other client"})")), "client-2");
+  CHECK(description("t2") == "other client");
+  // Without a transaction_id there is nothing to compare: applied every time.
+  const std::string anonymous = R"({"transactions":[{"crud":[)" + todo_put("t1", R"({"description":"v3"})") + "]}]}";
+  apply_ok(db, anonymous);
+  CHECK(description("t1") == "v3");
+  apply_ok(db, one_transaction(3, R"({"op":"PATCH","table":"todos","id":"t1","op_data":{"description":"v4"}})"));
+  apply_ok(db, anonymous);
+  CHECK(description("t1") == "v3");
+  // A fatal transaction is rolled back and not recorded: its retry fails again.
+  const std::string fatal = one_transaction(4, todo_put("t3", R"({"completed":1})"));
+  for (int delivery = 0; delivery < 2; ++delivery) {
+    CHECK(example::handle_batch(db, fatal, {"client-1"}).body.find("NOT_NULL_VIOLATION") != std::string::npos);
+  }
+  CHECK(session.exec("SELECT transaction_id FROM applied_transactions WHERE client_key = 'client-1'").value == "3");
+}
+
+TEST_CASE("the checkpoint request endpoint stores the highest id per client") {
+  reset_schema(shared_cluster());
+  recording_backend db(shared_cluster().conninfo());
+  auto request = [&](std::string_view id) {
+    return example::handle_checkpoint_request(db, R"({"client_id":"c1","checkpoint_request_id":")" + std::string(id) + "\"}");
+  };
+  CHECK(request("7").body == R"({"data":{"checkpoint_request_id":"7"}})");
+  CHECK(request("5").body == R"({"data":{"checkpoint_request_id":"7"}})");  // stale: the stored id answers
+  CHECK(request("9").body == R"({"data":{"checkpoint_request_id":"9"}})");
+  const auto refused = request("0");
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("PSYNC_S2001") != std::string::npos);
+  pg_session session(shared_cluster().conninfo());
+  CHECK(session.exec("SELECT request_id FROM checkpoint_requests WHERE client_id = 'c1'").value == "9");
+}
+
+namespace {
+
+// The captured queue as the client uploads it: batches from the rows left,
+// completing the accepted prefix of each response. Data errors are
+// completed (dropped), as examples/client.cpp does.
+std::size_t upload_until_empty(recording_backend& db, std::vector<std::string> queue) {
+  std::size_t rounds = 0;
+  pswire::crud_decoder rows;
+  pswire::result_decoder results;
+  while (!queue.empty() && rounds < 10) {
+    ++rounds;
+    std::string body;
+    pswire::json_writer writer{pswire::string_sink(body)};
+    pswire::upload_batch_builder builder(writer);
+    for (const std::string& line : queue) {
+      auto entry = rows.decode_crud_row(line);
+      REQUIRE(entry);
+      auto added = builder.add(*entry);
+      if (added.code() == pswire::errc::batch_too_large) break;
+      REQUIRE(added);
+    }
+    REQUIRE(builder.finish());
+    const std::vector<pswire::written_transaction> sent(builder.transactions_written().begin(),
+                                                        builder.transactions_written().end());
+    const auto response = example::handle_batch(db, body, {"device-1"});
+    REQUIRE(response.status == 200);
+    auto decoded = results.decode_batch_response(response.body);
+    REQUIRE(decoded);
+    auto prefix = pswire::completable_prefix(decoded->results, sent.size(), pswire::fatal_decision::complete);
+    REQUIRE(prefix);
+    REQUIRE(*prefix > 0);
+    const std::int64_t completed_up_to = *sent[*prefix - 1].last_op_id;
+    std::vector<std::string> remaining;
+    for (const std::string& line : queue) {
+      auto row = rows.decode_crud_row(line);
+      REQUIRE(row);
+      if (*row->op_id > completed_up_to) remaining.push_back(line);
+    }
+    queue = std::move(remaining);
+  }
+  CHECK(queue.empty());
+  return rounds;
+}
+
+}  // namespace
+
+TEST_CASE("end to end: the captured ps_crud rows uploaded and applied to Postgres") {
+  reset_schema(shared_cluster());
+  pg_session session(shared_cluster().conninfo());
+  // The captured rows' other tables, typed as their values need (edge_cases.i holds int64 edges and 42.0).
+  std::string tables = "CREATE TABLE edge_cases (id text PRIMARY KEY, i numeric, r double precision, t text);";
+  for (const char* name : {"old_all", "old_cols", "old_changed", "meta", "meta_old", "ignore_empty", "insert_only_log"}) {
+    tables += std::string("CREATE TABLE ") + name + " (id text PRIMARY KEY, title text, qty bigint);";
+  }
+  REQUIRE(session.exec(tables).ok);
+  recording_backend db(shared_cluster().conninfo());
+  const auto queue = example::read_lines(PSWIRE_SOURCE_DIR "/examples/data/ps_crud_rows.jsonl");
+  REQUIRE(queue.size() == 112);
+  // As with SQLite (examples/run_examples.sh): transaction 6 puts a todo
+  // without a description, transaction 7's todos then reference the list it
+  // would have created; both are dropped, in 4 rounds.
+  CHECK(upload_until_empty(db, queue) == 4);
+  REQUIRE(db.failures.size() == 2);
+  CHECK(db.failures[0].sqlstate == "23502");
+  CHECK(db.failures[1].sqlstate == "23503");
+  auto value = [&](const std::string& sql) { return session.exec(sql).value; };
+  CHECK(value("SELECT count(*) FROM lists") == "0");  // Groceries deleted by transaction 10, Work dropped
+  CHECK(value("SELECT count(*) FROM todos") == "0");
+  CHECK(value("SELECT count(*) FROM edge_cases") == "25");
+  CHECK(value("SELECT count(*) FROM insert_only_log") == "3");
+  CHECK(value("SELECT i FROM edge_cases WHERE id = 'int-max'") == "-9223372036854775808");
+  CHECK(value("SELECT (i IS NULL) || '|' || r FROM edge_cases WHERE id = 'int-min'") == "true|5e-324");
+  CHECK(value("SELECT i FROM edge_cases WHERE id = 'int-2^53+1'") == "9007199254740993");
+  CHECK(value("SELECT t FROM edge_cases WHERE id = 'text-unicode'") == "caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x98\x80 \xe4\xb8\xad\xe6\x96\x87");
+  CHECK(value("SELECT t FROM edge_cases WHERE id = 'text-empty'") == "\xf0\x9f\x98\x80\n\"\\");
+  CHECK(value("SELECT qty FROM insert_only_log WHERE title LIKE 'big%'") == "9223372036854775807");
+  CHECK(value("SELECT transaction_id FROM applied_transactions WHERE client_key = 'device-1'") == "66");
 }
