@@ -4,6 +4,7 @@
 // its class, the error code and the exact response body pswire writes.
 // A second session (pg_session) makes the conflicts, kills the backend and
 // holds connection slots.
+#include "../doctest_config.hpp"  // before doctest: the suite also builds with -fno-exceptions
 #include <doctest/doctest.h>
 
 #include <chrono>
