@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <random>
 #include <string>
@@ -488,3 +489,40 @@ TEST_CASE("end to end: the captured ps_crud rows uploaded and applied to Postgre
   CHECK(value("SELECT qty FROM insert_only_log WHERE title LIKE 'big%'") == "9223372036854775807");
   CHECK(value("SELECT transaction_id FROM applied_transactions WHERE client_key = 'device-1'") == "66");
 }
+
+#ifdef PSWIRE_POSTGRES_SERVER
+TEST_CASE("the example's command line: init, apply, checkpoint") {
+  pg_cluster& cluster = shared_cluster();
+  REQUIRE_MESSAGE(cluster.ok(), cluster.error());
+  {
+    pg_session session(cluster.conninfo());
+    REQUIRE(session.exec("SET client_min_messages = warning; DROP TABLE IF EXISTS todos, lists, checkpoint_requests, "
+                         "applied_transactions CASCADE").ok);
+  }
+  char dir[] = "/tmp/pswire-pg-cli-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string work = dir;
+  auto server = [&](const std::string& args) {
+    return std::system((std::string(PSWIRE_POSTGRES_SERVER) + " " + args + " >>'" + work + "/log.txt' 2>&1").c_str());
+  };
+  const std::string conninfo = "'" + cluster.conninfo() + "'";
+  REQUIRE(server("init " + conninfo) == 0);
+  REQUIRE(server("init " + conninfo) == 0);  // the schema is there already: nothing to do
+  REQUIRE(example::write_file((work + "/batch.json").c_str(),
+                              one_transaction(1, R"({"op":"PUT","table":"lists","id":"l1","op_data":{"name":"Home"}})") ));
+  CHECK(server("apply " + conninfo + " device-1 " + work + "/batch.json " + work + "/response.json") == 0);
+  CHECK(example::read_file((work + "/response.json").c_str()) == std::string(success_body));
+  REQUIRE(example::write_file((work + "/empty.json").c_str(), R"({"transactions":[]})"));
+  CHECK(server("apply " + conninfo + " device-1 " + work + "/empty.json " + work + "/refused.json") == 0);
+  CHECK(example::read_file((work + "/refused.json").c_str()) ==
+        std::string(R"({"message":"invalid request body: batch_empty at byte 16 (transactions): a batch holds at least one transaction"})"));
+  REQUIRE(example::write_file((work + "/checkpoint.json").c_str(), R"({"client_id":"c1","checkpoint_request_id":"3"})"));
+  CHECK(server("checkpoint " + conninfo + " " + work + "/checkpoint.json " + work + "/checkpoint_response.json") == 0);
+  CHECK(example::read_file((work + "/checkpoint_response.json").c_str()) == std::string(R"({"data":{"checkpoint_request_id":"3"}})"));
+  const auto log = example::read_file((work + "/log.txt").c_str());
+  REQUIRE(log);
+  CHECK(log->find("server: schema ready") != std::string::npos);
+  CHECK(log->find("server: results: 1 success, 0 fatal_error, 0 retryable_error, 0 not_attempted") != std::string::npos);
+  CHECK(std::system(("rm -rf '" + work + "'").c_str()) == 0);
+}
+#endif
