@@ -58,7 +58,7 @@ class pg_cluster {
     const std::string settings = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
                                  " -c unix_socket_directories='" + dir_ + "' -c max_connections=" +
                                  std::to_string(options_.max_connections) +
-                                 " -c superuser_reserved_connections=0 -c fsync=off -c deadlock_timeout=100ms";
+                                 " -c superuser_reserved_connections=0 -c fsync=off";
     started_ = run_ctl("start -w -t 30 -l '" + dir_ + "/server.log' -o \"" + settings + "\"");
     if (started_) remember_postmaster();
     return started_;

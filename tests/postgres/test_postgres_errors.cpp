@@ -247,9 +247,10 @@ TEST_CASE("a deadlock is retryable") {
   recording_backend db(shared_cluster().conninfo());
   apply_ok(db, one_transaction(1, todo_put("t1", R"({"description":"1"})") + "," + todo_put("t2", R"({"description":"2"})")));
   // The other session holds t2 and, once the backend (holding t1) waits for
-  // t2, asks for t1. The backend waited first, so its deadlock check runs
-  // first and it is the one aborted.
+  // t2, asks for t1. The backend's deadlock check (deadlock_timeout 1 s, Postgres's
+  // default) runs long before the other's (10 s), so the backend is the one aborted.
   pg_session other(shared_cluster().conninfo());
+  REQUIRE(other.exec("SET deadlock_timeout = '10s'").ok);
   REQUIRE(other.exec("BEGIN").ok);
   REQUIRE(other.exec("UPDATE todos SET priority = 2 WHERE id = 't2'").ok);
   std::thread closer;
@@ -260,7 +261,9 @@ TEST_CASE("a deadlock is retryable") {
     closer = std::thread([&other, pid] {
       pg_session watcher(shared_cluster().conninfo());
       const std::string waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = " + std::to_string(pid);
-      while (watcher.exec(waiting).value == "0") std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      for (int polls = 0; polls < 2000 && watcher.exec(waiting).value == "0"; ++polls) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       other.send("UPDATE todos SET priority = 1 WHERE id = 't1'");
     });
   });
