@@ -289,10 +289,10 @@ class sqlite_backend {
     return store.run();
   }
 
-  pswire::classification classify(const failure& f) const {
+  static pswire::classification classify(const failure& f) {
     return pswire::classify({.number = f.extended_code}, sqlite_detail::sqlite_rules::table);
   }
-  void write_failure_code(pswire::json_writer& w, const failure& f) const {
+  static void write_failure_code(pswire::json_writer& w, const failure& f) {
     w.key("sqlite_code");
     w.int_value(f.extended_code);
   }

@@ -15,7 +15,7 @@
 //   // id per client (the service's counter).
 //   lookup<failure> read_number(stored_number, std::string_view key);
 //   std::optional<failure> store_number(stored_number, std::string_view key, std::int64_t value);
-//   pswire::classification classify(const failure&) const;  // with the backend's classification table
+//   pswire::classification classify(const failure&) const;  // with the backend's classification table (may be static)
 //   void write_failure_code(pswire::json_writer&, const failure&) const;  // its members of the details object
 #pragma once
 

@@ -112,8 +112,8 @@ class postgres_backend {
                {std::string(key), std::to_string(value)});
   }
 
-  pswire::classification classify(const failure& f) const { return pswire::classify_postgres(f.sqlstate); }
-  void write_failure_code(pswire::json_writer& w, const failure& f) const {
+  static pswire::classification classify(const failure& f) { return pswire::classify_postgres(f.sqlstate); }
+  static void write_failure_code(pswire::json_writer& w, const failure& f) {
     w.key("sqlstate");
     w.string_value(f.sqlstate);
     if (!f.constraint.empty()) {
