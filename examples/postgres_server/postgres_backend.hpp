@@ -240,8 +240,8 @@ class postgres_backend {
     columns_of_table columns;
     for (int row = 0; row < PQntuples(r.handle); ++row) columns.emplace(PQgetvalue(r.handle, row, 0), PQgetvalue(r.handle, row, 1));
     if (columns.empty()) {  // not cached: the table may be created later
-      unknown_table_ = std::move(columns);
-      out = &unknown_table_;
+      static const columns_of_table none;
+      out = &none;
       return std::nullopt;
     }
     out = &columns_.emplace(std::string(table), std::move(columns)).first->second;
@@ -330,7 +330,6 @@ class postgres_backend {
   PGconn* conn_ = nullptr;
   std::function<void()> before_operation_;
   std::map<std::string, columns_of_table, std::less<>> columns_;
-  columns_of_table unknown_table_;
 };
 
 }  // namespace example
