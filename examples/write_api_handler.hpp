@@ -49,6 +49,7 @@ struct lookup {
   std::optional<Failure> failure;
 };
 
+// The two numbers a backend keeps per key, each in its own table.
 enum class stored_number { applied_transaction, checkpoint_request };
 struct number_table {
   std::string_view table, key, value;  // the table and its key and value columns
