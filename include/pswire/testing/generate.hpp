@@ -475,7 +475,7 @@ inline std::vector<rule_candidate> rule_candidates(const std::vector<slot_site>&
       if (type.too_few != errc::ok && type.min_items > 0) add(rule_kind::too_few_items, i, 0, s.path, type.too_few);
       if (type.too_many != errc::ok) add(rule_kind::too_many_items, i, 0, s.path, type.too_many);
     }
-    if (type.kind == slot_kind::embedded_json) add(rule_kind::inside_embedded, i, 0, s.path, errc::ok);
+    if (type.kind == slot_kind::embedded_json && parse_json(s.node->text)) add(rule_kind::inside_embedded, i, 0, s.path, errc::ok);
   }
   if (std::any_of(sites.begin(), sites.end(), hosts_anything)) {
     add(rule_kind::too_deep, 0, 0, "", errc::depth_exceeded);
