@@ -130,8 +130,9 @@ class generator {
   std::string integer_text(const slot& type, std::int64_t v) {
     std::string text = detail::decimal(v);
     if (!options_.integral_spellings || !type.integral_spellings || !rng_.percent(10)) return text;
-    static constexpr std::string_view suffixes[] = {".0", "e0", "E+0", "0e-1", ".000"};
-    return text + std::string(suffixes[rng_.below(std::size(suffixes))]);
+    // "0e-1" shifts a digit in: not after a lone 0, which would make the number 00e-1.
+    static constexpr std::string_view suffixes[] = {".0", "e0", "E+0", ".000", "0e-1"};
+    return text + std::string(suffixes[rng_.below(std::size(suffixes) - (v == 0 ? 1 : 0))]);
   }
 
   std::string text() {
