@@ -82,7 +82,11 @@ class generator {
         for (std::size_t i = 0; i < count; ++i) array.elements.push_back(value(*type.element));
         return array;
       }
-      case slot_kind::embedded_json: return json_node::string(serialize(value(*type.element), options()));
+      case slot_kind::embedded_json: {
+        // One statement each: argument order is unspecified, and each call draws from the PRNG.
+        const json_node inner = value(*type.element);
+        return json_node::string(serialize(inner, options()));
+      }
     }
     return {};
   }
@@ -94,12 +98,11 @@ class generator {
       out.members.push_back({std::string(m.key), value(*m.type)});
       return out;
     }
-    for (const member_spec& m : spec.members) {
-      if (m.need != presence::required && !rng_.percent(options_.optional_percent)) continue;
-      const bool null = m.need == presence::optional_nullable && rng_.percent(options_.null_percent);
-      out.members.push_back({std::string(m.key), null ? json_node::null_value() : value(*m.type)});
+    for (const member_spec* m : member_order(spec)) {
+      if (m->need != presence::required && !rng_.percent(options_.optional_percent)) continue;
+      const bool null = m->need == presence::optional_nullable && rng_.percent(options_.null_percent);
+      out.members.push_back({std::string(m->key), null ? json_node::null_value() : value(*m->type)});
     }
-    order_members(out, spec);
     return out;
   }
 
@@ -195,17 +198,20 @@ class generator {
   const generate_options& settings() const noexcept { return options_; }
 
  private:
-  // Puts members in one peer's order (or, sometimes, the schema's).
-  void order_members(json_node& object, const object_spec& spec) {
-    if (spec.orders.empty()) return;
+  // The members in one peer's order (or, sometimes, the schema's); members
+  // the order does not list keep their schema order after the listed ones.
+  std::vector<const member_spec*> member_order(const object_spec& spec) {
+    std::vector<const member_spec*> members;
+    for (const member_spec& m : spec.members) members.push_back(&m);
+    if (spec.orders.empty()) return members;
     const std::size_t pick = options_.vary_key_order ? rng_.below(spec.orders.size() + 1) : 0;
-    if (pick == spec.orders.size()) return;  // schema order
+    if (pick == spec.orders.size()) return members;
     const auto keys = spec.orders[pick].keys;
-    const auto rank = [&](const json_member& m) {
-      return static_cast<std::size_t>(std::find(keys.begin(), keys.end(), m.key) - keys.begin());
+    const auto rank = [&](const member_spec* m) {
+      return static_cast<std::size_t>(std::find(keys.begin(), keys.end(), m->key) - keys.begin());
     };
-    std::stable_sort(object.members.begin(), object.members.end(),
-                     [&](const json_member& a, const json_member& b) { return rank(a) < rank(b); });
+    std::stable_sort(members.begin(), members.end(), [&](const member_spec* a, const member_spec* b) { return rank(a) < rank(b); });
+    return members;
   }
 
   rng& rng_;
@@ -402,9 +408,9 @@ namespace detail {
 
 struct rule_candidate {
   rule_kind kind;
-  std::size_t site;    // index into the sites
-  std::size_t member;  // member index, for rules on an object's member
-  std::string path;
+  std::size_t site;      // index into the sites
+  std::size_t member;    // member index, for rules on an object's member
+  std::string_view key;  // that member's name (its path is the site's plus the key); empty for the site itself
   errc expected;
 };
 
@@ -434,59 +440,58 @@ inline bool hosts_anything(const slot_site& s) {
 inline std::vector<rule_candidate> rule_candidates(const std::vector<slot_site>& sites, const generate_options& options,
                                                    bool whole_message) {
   std::vector<rule_candidate> out;
-  const auto add = [&](rule_kind kind, std::size_t site, std::size_t member, std::string path, errc expected) {
-    out.push_back({kind, site, member, std::move(path), expected});
+  const auto add = [&](rule_kind kind, std::size_t site, std::size_t member, std::string_view key, errc expected) {
+    out.push_back({kind, site, member, key, expected});
   };
   for (std::size_t i = 0; i < sites.size(); ++i) {
     const slot_site& s = sites[i];
     const slot& type = *s.type;
     if (s.object != nullptr) {
       if (s.object->exactly_one_member) {
-        add(rule_kind::extra_line_member, i, 0, s.path, errc::ambiguous_sync_line);
-        add(rule_kind::empty_line, i, 0, s.path, errc::ambiguous_sync_line);
+        add(rule_kind::extra_line_member, i, 0, {}, errc::ambiguous_sync_line);
+        add(rule_kind::empty_line, i, 0, {}, errc::ambiguous_sync_line);
       }
       for (std::size_t j = 0; j < s.node->members.size(); ++j) {
         const member_spec* m = find_member(*s.object, s.node->members[j].key);
         if (m == nullptr) continue;
-        const std::string path = join_path(s.path, m->key);
-        if (m->need == presence::required && !s.object->exactly_one_member) add(rule_kind::missing_member, i, j, path, errc::missing_field);
+        if (m->need == presence::required && !s.object->exactly_one_member) add(rule_kind::missing_member, i, j, m->key, errc::missing_field);
         // A sync line's member twice is two members: ambiguous before it is a duplicate.
         const errc duplicate = s.object->exactly_one_member ? errc::ambiguous_sync_line : errc::duplicate_key;
-        add(rule_kind::duplicate_member, i, j, path, duplicate);
-        add(rule_kind::duplicate_member_escaped, i, j, path, duplicate);
+        add(rule_kind::duplicate_member, i, j, m->key, duplicate);
+        add(rule_kind::duplicate_member_escaped, i, j, m->key, duplicate);
       }
     }
     if (s.node->type == json_type::null) continue;  // a nullable member written as null: no value to break
     // The message itself of the wrong type is not_an_object, below.
-    if (type.kind != slot_kind::raw_value && s.parent != nullptr) add(rule_kind::wrong_type, i, 0, s.path, errc::wrong_type);
+    if (type.kind != slot_kind::raw_value && s.parent != nullptr) add(rule_kind::wrong_type, i, 0, {}, errc::wrong_type);
     if (is_integer_slot(type)) {
-      add(rule_kind::above_range, i, 0, s.path, errc::number_out_of_range);
-      add(rule_kind::below_range, i, 0, s.path, errc::number_out_of_range);
-      add(rule_kind::not_integer, i, 0, s.path, type.fraction);
-      if (type.kind != slot_kind::int_string) add(rule_kind::bad_number, i, 0, s.path, errc::invalid_number);
+      add(rule_kind::above_range, i, 0, {}, errc::number_out_of_range);
+      add(rule_kind::below_range, i, 0, {}, errc::number_out_of_range);
+      add(rule_kind::not_integer, i, 0, {}, type.fraction);
+      if (type.kind != slot_kind::int_string) add(rule_kind::bad_number, i, 0, {}, errc::invalid_number);
     }
-    if (type.kind == slot_kind::choice && type.unknown_choice != errc::ok) add(rule_kind::unknown_choice, i, 0, s.path, type.unknown_choice);
+    if (type.kind == slot_kind::choice && type.unknown_choice != errc::ok) add(rule_kind::unknown_choice, i, 0, {}, type.unknown_choice);
     if (type.kind == slot_kind::text) {
-      add(rule_kind::bad_escape, i, 0, s.path, errc::invalid_string);
-      add(rule_kind::control_character, i, 0, s.path, errc::invalid_string);
-      if (options.allow_invalid_utf8) add(rule_kind::invalid_utf8, i, 0, s.path, errc::invalid_utf8);
-      if (options.include_large_limits) add(rule_kind::long_string, i, 0, s.path, errc::string_too_long);
+      add(rule_kind::bad_escape, i, 0, {}, errc::invalid_string);
+      add(rule_kind::control_character, i, 0, {}, errc::invalid_string);
+      if (options.allow_invalid_utf8) add(rule_kind::invalid_utf8, i, 0, {}, errc::invalid_utf8);
+      if (options.include_large_limits) add(rule_kind::long_string, i, 0, {}, errc::string_too_long);
     }
     if (type.kind == slot_kind::array) {
-      if (type.too_few != errc::ok && type.min_items > 0) add(rule_kind::too_few_items, i, 0, s.path, type.too_few);
-      if (type.too_many != errc::ok) add(rule_kind::too_many_items, i, 0, s.path, type.too_many);
+      if (type.too_few != errc::ok && type.min_items > 0) add(rule_kind::too_few_items, i, 0, {}, type.too_few);
+      if (type.too_many != errc::ok) add(rule_kind::too_many_items, i, 0, {}, type.too_many);
     }
-    if (type.kind == slot_kind::embedded_json && parse_json(s.node->text)) add(rule_kind::inside_embedded, i, 0, s.path, errc::ok);
+    if (type.kind == slot_kind::embedded_json && parse_json(s.node->text)) add(rule_kind::inside_embedded, i, 0, {}, errc::ok);
   }
   if (std::any_of(sites.begin(), sites.end(), hosts_anything)) {
-    add(rule_kind::too_deep, 0, 0, "", errc::depth_exceeded);
-    add(rule_kind::long_number, 0, 0, "", errc::number_too_long);
+    add(rule_kind::too_deep, 0, 0, {}, errc::depth_exceeded);
+    add(rule_kind::long_number, 0, 0, {}, errc::number_too_long);
   }
-  add(rule_kind::trailing_content, 0, 0, "", errc::trailing_content);
-  add(rule_kind::truncated, 0, 0, "", errc::invalid_json);
+  add(rule_kind::trailing_content, 0, 0, {}, errc::trailing_content);
+  add(rule_kind::truncated, 0, 0, {}, errc::invalid_json);
   if (whole_message) {
-    add(rule_kind::not_an_object, 0, 0, "", errc::wrong_type);
-    add(rule_kind::empty_input, 0, 0, "", errc::empty_input);
+    add(rule_kind::not_an_object, 0, 0, {}, errc::wrong_type);
+    add(rule_kind::empty_input, 0, 0, {}, errc::empty_input);
   }
   return out;
 }
@@ -542,6 +547,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
   const rule_candidate& c = *of_kind[random.below(of_kind.size())];
   slot_site& site = sites[c.site];
   json_node& node = *site.node;
+  const std::string path = c.key.empty() ? site.path : join_path(site.path, c.key);  // the root's path is empty
   const slot& slot_type = *site.type;
   const serialize_options options = g.options();
   switch (kind) {
@@ -580,9 +586,14 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
     case rule_kind::bad_number: node = json_node::verbatim("01"); break;
     case rule_kind::unknown_choice: node = json_node::string("NOT_AN_OP"); break;
     case rule_kind::too_few_items: node.elements.resize(slot_type.min_items - 1); break;
-    case rule_kind::too_many_items:
-      while (node.elements.size() <= slot_type.max_items) node.elements.push_back(g.value(*slot_type.element));
+    case rule_kind::too_many_items: {
+      // Small extra elements: only their number matters, and 51 full transactions would dominate the run time.
+      const generate_options smallest{.max_transactions = 0, .max_ops = 0, .max_buckets = 0, .max_elements = 0,
+                                      .max_string_bytes = 2, .optional_percent = 0};
+      generator small(random, smallest);
+      while (node.elements.size() <= slot_type.max_items) node.elements.push_back(small.value(*slot_type.element));
       break;
+    }
     case rule_kind::bad_escape: node = json_node::verbatim("\"a\\qb\""); break;
     case rule_kind::control_character: node = json_node::verbatim("\"a\x01" "b\""); break;
     case rule_kind::invalid_utf8: node.text += "\xff"; break;
@@ -607,7 +618,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
       broken_rule inner_rule = break_one_rule(*inner, *slot_type.element, g, inner_text, false);
       node.text = std::move(inner_text);
       serialize(document, options, text);
-      return {inner_rule.kind, inner_rule.path.empty() ? c.path : c.path + ">" + inner_rule.path, inner_rule.expected};
+      return {inner_rule.kind, inner_rule.path.empty() ? path : path + ">" + inner_rule.path, inner_rule.expected};
     }
     default: break;  // the rules on the text, below
   }
@@ -615,7 +626,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
   if (kind == rule_kind::trailing_content) text += " 0";
   if (kind == rule_kind::truncated) text.pop_back();
   if (kind == rule_kind::empty_input) text.clear();
-  return {kind, c.path, c.expected};
+  return {kind, path, c.expected};
 }
 
 }  // namespace detail
