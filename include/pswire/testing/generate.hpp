@@ -159,7 +159,7 @@ class generator {
     const std::size_t count = rng_.below(options_.max_elements + 1);
     for (std::size_t i = 0; i < count; ++i) {
       std::string key = text();
-      if (out.find(key) != nullptr) key += "#" + std::to_string(i);
+      if (out.find(key) != nullptr) key.append("#").append(std::to_string(i));  // append: g++ 12 -O3 flags "#" + string (-Wrestrict)
       out.members.push_back({std::move(key), raw_value(depth + 1)});
     }
     return out;
@@ -606,7 +606,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
       }
       json_node& host = *hosts[random.below(hosts.size())]->node;
       json_node value = kind == rule_kind::too_deep ? nested_arrays(defaults.max_depth + 1)
-                                                    : json_node::number("1" + std::string(defaults.max_number_chars, '0'));
+                                                    : json_node::number(std::string(defaults.max_number_chars, '0').insert(0, "1"));
       host.members.push_back({kind == rule_kind::too_deep ? "deep" : "long", std::move(value)});
       break;
     }
