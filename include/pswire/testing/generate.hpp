@@ -388,6 +388,7 @@ enum class rule_kind : std::uint8_t {
   control_character,         // a raw control character in a string
   invalid_utf8,              // a byte that is not UTF-8 in a string
   long_string,               // a string over limits::max_string_bytes
+  many_elements,             // an array over limits::max_elements
   too_deep,                  // nesting past limits::max_depth
   long_number,               // a number over limits::max_number_chars
   not_an_object,             // [] for the message
@@ -398,11 +399,13 @@ enum class rule_kind : std::uint8_t {
 };
 
 inline constexpr std::string_view rule_names[] = {
-    "missing",       "duplicate",         "duplicate_escaped", "wrong_type",   "above_range",  "below_range",
-    "not_integer",   "bad_number",        "unknown_choice",    "too_few_items", "too_many_items", "extra_line_member",
-    "empty_line",    "bad_escape",        "control_character", "invalid_utf8", "long_string",  "too_deep",
-    "long_number",   "not_an_object",     "trailing_content",  "truncated",    "empty_input",  "inside_embedded",
+    "missing",        "duplicate",         "duplicate_escaped", "wrong_type",    "above_range",
+    "below_range",    "not_integer",       "bad_number",        "unknown_choice", "too_few_items",
+    "too_many_items", "extra_line_member", "empty_line",        "bad_escape",    "control_character",
+    "invalid_utf8",   "long_string",       "many_elements",     "too_deep",      "long_number",
+    "not_an_object",  "trailing_content",  "truncated",         "empty_input",   "inside_embedded",
 };
+static_assert(std::size(rule_names) == static_cast<std::size_t>(rule_kind::inside_embedded) + 1, "a name for every rule");
 
 namespace detail {
 
@@ -486,6 +489,7 @@ inline std::vector<rule_candidate> rule_candidates(const std::vector<slot_site>&
   if (std::any_of(sites.begin(), sites.end(), hosts_anything)) {
     add(rule_kind::too_deep, 0, 0, {}, errc::depth_exceeded);
     add(rule_kind::long_number, 0, 0, {}, errc::number_too_long);
+    if (options.include_large_limits) add(rule_kind::many_elements, 0, 0, {}, errc::too_many_elements);
   }
   add(rule_kind::trailing_content, 0, 0, {}, errc::trailing_content);
   add(rule_kind::truncated, 0, 0, {}, errc::invalid_json);
@@ -599,15 +603,23 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
     case rule_kind::invalid_utf8: node.text += "\xff"; break;
     case rule_kind::long_string: node = json_node::string(std::string(defaults.max_string_bytes + 1, 'a')); break;
     case rule_kind::too_deep:
-    case rule_kind::long_number: {
+    case rule_kind::long_number:
+    case rule_kind::many_elements: {
       std::vector<slot_site*> hosts;
       for (slot_site& s : sites) {
         if (hosts_anything(s)) hosts.push_back(&s);
       }
       json_node& host = *hosts[random.below(hosts.size())]->node;
-      json_node value = kind == rule_kind::too_deep ? nested_arrays(defaults.max_depth + 1)
-                                                    : json_node::number(std::string(defaults.max_number_chars, '0').insert(0, "1"));
-      host.members.push_back({kind == rule_kind::too_deep ? "deep" : "long", std::move(value)});
+      if (kind == rule_kind::too_deep) {
+        host.members.push_back({"deep", nested_arrays(defaults.max_depth + 1)});
+      } else if (kind == rule_kind::long_number) {
+        host.members.push_back({"long", json_node::number(std::string(defaults.max_number_chars, '0').insert(0, "1"))});
+      } else {
+        std::string zeros(2 * (defaults.max_elements + 1), ',');  // "[0,0,...,0]", one element too many
+        for (std::size_t i = 0; i < zeros.size(); i += 2) zeros[i] = '0';
+        zeros.back() = ']';
+        host.members.push_back({"many", json_node::verbatim(zeros.insert(0, "["))});
+      }
       break;
     }
     case rule_kind::not_an_object: node = json_node::array(); break;
