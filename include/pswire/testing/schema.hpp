@@ -84,8 +84,6 @@ struct slot {
 
 namespace schema {
 
-constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
-constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t int32_min = std::numeric_limits<std::int32_t>::min();
 constexpr std::int64_t int32_max = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t max_safe_integer = (std::int64_t{1} << 53) - 1;
@@ -241,13 +239,15 @@ inline constexpr slot checksum{.kind = slot_kind::int_number,
 inline constexpr slot priority{.kind = slot_kind::int_number, .min = 0, .max = int32_max - 1};
 inline constexpr slot int32_number{.kind = slot_kind::int_number, .min = int32_min, .max = int32_max};
 
+inline constexpr slot raw_array{.kind = slot_kind::array, .element = &raw_value};
 inline constexpr member_spec bucket_members[] = {
     {"bucket", &text, presence::required},
     {"checksum", &checksum, presence::required},
     {"count", &any_int64, presence::optional_nullable},
     {"priority", &priority, presence::optional_nullable},
+    {"subscriptions", &raw_array, presence::optional_nullable},
 };
-inline constexpr std::string_view bucket_service_order[] = {"bucket", "checksum", "count", "priority"};
+inline constexpr std::string_view bucket_service_order[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
 inline constexpr key_order bucket_orders[] = {{"service", bucket_service_order}};
 inline constexpr object_spec bucket{bucket_members, bucket_orders};
 inline constexpr slot bucket_slot{.kind = slot_kind::object, .object = &bucket};
@@ -258,8 +258,9 @@ inline constexpr member_spec checkpoint_members[] = {
     {"last_op_id", &id_string, presence::required},
     {"write_checkpoint", &id_string, presence::optional_nullable},
     {"buckets", &bucket_array, presence::required},
+    {"streams", &raw_value, presence::optional},
 };
-inline constexpr std::string_view checkpoint_service_order[] = {"last_op_id", "write_checkpoint", "buckets"};
+inline constexpr std::string_view checkpoint_service_order[] = {"last_op_id", "write_checkpoint", "buckets", "streams"};
 inline constexpr key_order checkpoint_orders[] = {{"service", checkpoint_service_order}};
 inline constexpr object_spec checkpoint{checkpoint_members, checkpoint_orders};
 
