@@ -205,10 +205,10 @@ expect generate-repeat 0 "$("$bin" generate batch --seed 12 --count 3 | sed -n 3
 expect generate-count 0 '25' '' -- bash -c "'$bin' generate sync-line --count 25 | wc -l"
 expect generate-decodes 0 '' '' -- bash -c "'$bin' generate crud-row --count 50 | '$bin' decode crud-row --lines > /dev/null"
 expect generate-invalid-refused 0 '0' '' -- bash -c "'$bin' generate result --invalid --count 50 | '$bin' decode result --lines | grep -vc '^!error ' || true"
-expect generate-vector 0 '{"name":"generated custom-checkpoint-response seed 6","kind":"custom-checkpoint-response","input":"{\"\\u0063\\u0068\\u0065\\u0063\\u006b\\u0070\\u006f\\u0069\\u006e\\u0074\":\"830\"}","output":"{\"checkpoint\":\"830\"}"}' '' -- \
-  "$bin" generate custom-checkpoint-response --vectors --seed 6
-expect generate-invalid-vector 0 '{"name":"generated message-response seed 3 bad_escape:message","kind":"message-response","input":"{ \"message\": \"a\\qb\" }","error":"invalid_string"}' '' -- \
-  "$bin" generate message-response --invalid --vectors --seed 3
+expect generate-vector 0 '{"name":"generated custom-checkpoint-response seed 21","kind":"custom-checkpoint-response","input":"{ \"\\u0063\\u0068\\u0065\\u0063\\u006b\\u0070\\u006f\\u0069\\u006e\\u0074\": \"197\" }","output":"{\"checkpoint\":\"197\"}"}' '' -- \
+  "$bin" generate custom-checkpoint-response --vectors --seed 21
+expect generate-invalid-vector 0 '{"name":"generated message-response seed 16 bad_escape:message","kind":"message-response","input":"{ \"message\": \"a\\qb\" }","error":"invalid_string"}' '' -- \
+  "$bin" generate message-response --invalid --vectors --seed 16
 expect generate-unknown-kind 2 '' "pswire: unknown kind 'nope'" -- "$bin" generate nope
 expect generate-bad-seed 2 '' 'pswire: --seed takes a non-negative integer' -- "$bin" generate batch --seed -1
 expect generate-no-count 2 '' 'pswire: --count takes a non-negative integer' -- "$bin" generate batch --count

@@ -29,6 +29,8 @@ struct generate_options {
   std::size_t max_raw_depth = 3;     // nesting inside row data and raw values
   unsigned optional_percent = 60;    // how often an optional member is present
   unsigned null_percent = 20;        // how often a present nullable member is null
+  unsigned unknown_member_percent = 10;  // how often an object has a member no schema names (a newer
+                                         // peer's, ignored), and a sync line a type no schema names
   unsigned unicode_percent = 25;     // how often a string piece is non-ASCII
   unsigned escape_percent = 25;      // how often a string piece needs an escape (quote, control, ...)
   unsigned extreme_percent = 15;     // how often an integer is at its bounds (int64 extremes included)
@@ -94,6 +96,10 @@ class generator {
   json_node object(const object_spec& spec) {
     json_node out = json_node::object();
     if (spec.exactly_one_member) {
+      if (rng_.percent(options_.unknown_member_percent)) {  // a line type of a newer service: kept as unknown
+        out.members.push_back({"future_line", raw_value(0)});
+        return out;
+      }
       const member_spec& m = spec.members[rng_.below(spec.members.size())];
       out.members.push_back({std::string(m.key), value(*m.type)});
       return out;
@@ -102,6 +108,11 @@ class generator {
       if (m->need != presence::required && !rng_.percent(options_.optional_percent)) continue;
       const bool null = m->need == presence::optional_nullable && rng_.percent(options_.null_percent);
       out.members.push_back({std::string(m->key), null ? json_node::null_value() : value(*m->type)});
+    }
+    if (rng_.percent(options_.unknown_member_percent)) {
+      const std::size_t at = rng_.below(out.members.size() + 1);
+      json_member future{"future_member", raw_value(0)};
+      out.members.insert(out.members.begin() + static_cast<std::ptrdiff_t>(at), std::move(future));
     }
     return out;
   }

@@ -375,16 +375,19 @@ inline constexpr member_spec poc_fatal_members[] = {
     {"failed_operation", &failed_operation_slot, presence::required},
 };
 inline constexpr member_spec not_attempted_members[] = {{"status", &not_attempted_literal, presence::required}};
+// Any other status: a newer server's; kept whole as unknown_status (docs/results.md).
+inline constexpr member_spec unknown_status_members[] = {{"status", &text, presence::required}};
 inline constexpr object_spec success_result{success_members, result_orders};
 inline constexpr object_spec poc_success_result{poc_success_members, result_orders};
 inline constexpr object_spec retryable_result{retryable_members, result_orders};
 inline constexpr object_spec fatal_result{fatal_members, result_orders};
 inline constexpr object_spec poc_fatal_result{poc_fatal_members, result_orders};
 inline constexpr object_spec not_attempted_result{not_attempted_members, result_orders};
+inline constexpr object_spec unknown_status_result{unknown_status_members, result_orders};
 inline constexpr const object_spec* result_variants[] = {&success_result, &retryable_result, &fatal_result,
-                                                         &not_attempted_result};
+                                                         &not_attempted_result, &unknown_status_result};
 inline constexpr const object_spec* poc_result_variants[] = {&poc_success_result, &retryable_result, &poc_fatal_result,
-                                                             &not_attempted_result};
+                                                             &not_attempted_result, &unknown_status_result};
 inline constexpr slot result_slot{.kind = slot_kind::object_variant, .variants = result_variants};
 inline constexpr slot poc_result_slot{.kind = slot_kind::object_variant, .variants = poc_result_variants};
 
