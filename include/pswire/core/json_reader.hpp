@@ -410,8 +410,15 @@ class json_reader {
     fast_path_code_ = fast.code();
     if (!indexed_) return fast;  // no structural index: start() already diagnosed it
     // What the fast pass alone would report: the first syntax error its walk
-    // over the whole index finds wins, also over a later protocol error.
-    if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) fast_path_code_ = syntax;
+    // over the whole index finds wins, also over a later protocol error. The
+    // SIMD kernels' stage 1 refuses invalid UTF-8 anywhere in the message;
+    // the fallback kernel's checks it inside strings only (and not the byte
+    // after a backslash), so the same rule is applied here for every kernel.
+    if (detail::first_invalid_utf8(input_) != input_.size()) {
+      fast_path_code_ = errc::invalid_utf8;
+    } else if (const errc syntax = syntax_code_from_index(); syntax != errc::ok) {
+      fast_path_code_ = syntax;
+    }
     result<void> diagnosed = diagnose(body);
 #ifdef PSWIRE_VERIFY_DIAGNOSIS
     ::PSWIRE_VERIFY_DIAGNOSIS(input_, fast_path_code_, diagnosed.code());
