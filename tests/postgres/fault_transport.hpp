@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "fault_workload.hpp"
+#include "../../examples/write_api_handler.hpp"
 
 namespace faults {
 
@@ -36,15 +37,10 @@ struct fault_counts {
 
 enum class endpoint : std::uint8_t { batch, checkpoint_request };
 
-struct http_reply {
-  int status = 200;
-  std::string body;
-};
-
 // What the transport needs of the server side: the handlers, and the two
 // ways to hurt the database under them.
 struct server_side {
-  std::function<http_reply(endpoint, std::string_view body)> handle;
+  std::function<example::http_response(endpoint, std::string_view body)> handle;
   std::function<void()> kill_connection;   // terminates the backend's session now
   std::function<void()> restart_postgres;  // stops and starts the cluster
 };
@@ -70,7 +66,7 @@ class faulty_transport {
   }
 
   // One request: the response, or nothing when the client times out.
-  std::optional<http_reply> post(endpoint to, const std::string& body) {
+  std::optional<example::http_response> post(endpoint to, const std::string& body) {
     ++requests_;
     deliver_due();
     if (r_.below(200) == 0) {  // between requests: the next one meets a server that has just come back
@@ -88,7 +84,7 @@ class faulty_transport {
       return std::nullopt;
     }
     arm_server_faults();
-    http_reply reply = server_.handle(to, body);
+    example::http_response reply = server_.handle(to, body);
     disarm_server_faults();
     if (dice < 28) {
       ++counts_.dropped_response;

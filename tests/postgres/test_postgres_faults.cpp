@@ -16,13 +16,13 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,9 +109,11 @@ class reconnecting_session {
 class sqlite_queue {
  public:
   sqlite_queue() {
-    sqlite3_open(":memory:", &db_);
+    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) fail("open");
     exec("CREATE TABLE ps_crud (id INTEGER PRIMARY KEY AUTOINCREMENT, tx_id INTEGER, data TEXT)");
   }
+  // The first SQLite error, empty when there was none.
+  const std::string& error() const { return error_; }
   ~sqlite_queue() { sqlite3_close(db_); }
   sqlite_queue(const sqlite_queue&) = delete;
   sqlite_queue& operator=(const sqlite_queue&) = delete;
@@ -127,8 +129,7 @@ class sqlite_queue {
         const std::string data = faults::ps_crud_data(op);
         sqlite3_bind_int64(insert, 1, tx.tx_id);
         sqlite3_bind_text(insert, 2, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
-        sqlite3_step(insert);
-        sqlite3_finalize(insert);
+        step_done(insert);
       }
     }
     exec("COMMIT");
@@ -149,7 +150,7 @@ class sqlite_queue {
       keys.emplace_back(sqlite3_column_int64(select, 0), tx);
       out.data.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select, 2)));
     }
-    sqlite3_finalize(select);
+    if (sqlite3_finalize(select) != SQLITE_OK) fail("SELECT");
     for (std::size_t i = 0; i < keys.size(); ++i) out.rows.push_back({keys[i].first, keys[i].second, out.data[i]});
     return out;
   }
@@ -158,18 +159,27 @@ class sqlite_queue {
   void delete_through(std::int64_t id) {
     sqlite3_stmt* del = prepare("DELETE FROM ps_crud WHERE id <= ?");
     sqlite3_bind_int64(del, 1, id);
-    sqlite3_step(del);
-    sqlite3_finalize(del);
+    step_done(del);
   }
 
  private:
-  void exec(const char* sql) { sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  }
   sqlite3_stmt* prepare(const char* sql) {
     sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) fail(sql);
     return stmt;
   }
+  void step_done(sqlite3_stmt* stmt) {
+    if (sqlite3_step(stmt) != SQLITE_DONE) fail(sqlite3_sql(stmt));
+    sqlite3_finalize(stmt);
+  }
+  void fail(const char* what) {
+    if (error_.empty()) error_ = std::string(what) + ": " + sqlite3_errmsg(db_);
+  }
   sqlite3* db_ = nullptr;
+  std::string error_;
 };
 
 // ---- one seed
@@ -208,9 +218,10 @@ class seed_run {
 
     upload(transport, lim);
     transport.flush();
-    request_checkpoint(transport);
+    request_checkpoints(transport);
     transport.flush();
     backend_.set_before_operation({});
+    if (!queue_.error().empty()) violation("the client's SQLite queue failed: " + queue_.error());
 
     check_rows("after the queue drained");
     check_decisions();
@@ -224,9 +235,8 @@ class seed_run {
   faults::server_side server() {
     return {[this](faults::endpoint to, std::string_view body) {
               const example::request_context ctx{client_key, verbose() ? stderr : nullptr};
-              auto r = to == faults::endpoint::batch ? example::handle_batch(backend_, body, ctx)
-                                                     : example::handle_checkpoint_request(backend_, body, ctx);
-              return faults::http_reply{r.status, std::move(r.body)};
+              return to == faults::endpoint::batch ? example::handle_batch(backend_, body, ctx)
+                                                   : example::handle_checkpoint_request(backend_, body, ctx);
             },
             [this] {
               std::string error;
@@ -259,7 +269,7 @@ class seed_run {
       for (const auto& tx : plan->transactions) {
         if (sends_[*tx.transaction_id]++ > 0) ++out_.retried;
       }
-      sent_bodies_.insert(plan->body);
+      if (std::find(sent_bodies_.begin(), sent_bodies_.end(), plan->body) == sent_bodies_.end()) sent_bodies_.push_back(plan->body);
       ++out_.requests;
       auto reply = transport.post(faults::endpoint::batch, plan->body);
       if (!reply) {
@@ -291,10 +301,17 @@ class seed_run {
     }
   }
 
-  // The checkpoint request, through the same transport, until answered.
-  void request_checkpoint(faults::faulty_transport& transport) {
+  // Two checkpoint requests, through the same transport, each until
+  // answered: the service stores max(stored, supplied), so a late copy of
+  // the first must not take the stored id back.
+  void request_checkpoints(faults::faulty_transport& transport) {
     checkpoint_id_ = 1 + static_cast<std::int64_t>(seed_ % 1000);
-    const std::string body = example::checkpoint_request_body(client_id, checkpoint_id_);
+    request_checkpoint(transport, checkpoint_id_);
+    request_checkpoint(transport, ++checkpoint_id_);
+  }
+
+  void request_checkpoint(faults::faulty_transport& transport, std::int64_t id) {
+    const std::string body = example::checkpoint_request_body(client_id, id);
     while (out_.requests < max_requests) {
       ++out_.requests;
       auto reply = transport.post(faults::endpoint::checkpoint_request, body);
@@ -303,12 +320,12 @@ class seed_run {
         continue;
       }
       auto answer = example::read_checkpoint_answer(reply->body);
-      if (!answer || !answer->target || *answer->target != checkpoint_id_) {
-        violation("checkpoint request " + std::to_string(checkpoint_id_) + " answered " + reply->body);
+      if (!answer || !answer->target || *answer->target != id) {
+        violation("checkpoint request " + std::to_string(id) + " answered " + reply->body);
       }
       return;
     }
-    violation("the checkpoint request was never answered");
+    violation("checkpoint request " + std::to_string(id) + " was never answered");
   }
 
   // Postgres's rows, every column as Postgres prints it, against the
@@ -452,7 +469,7 @@ class seed_run {
   seed_outcome out_;
   std::map<std::int64_t, std::size_t> sends_;
   std::map<std::int64_t, std::optional<std::string>> completed_;  // tx_id -> the fatal code it was completed with
-  std::set<std::string> sent_bodies_;
+  std::vector<std::string> sent_bodies_;  // each distinct batch, in the order first sent
   std::int64_t checkpoint_id_ = 0;
 };
 
