@@ -76,12 +76,12 @@ inline value text_value(std::string_view text) {
   return v;
 }
 
-inline value number_value(std::string digits) { return {digits, digits}; }
+inline value number_value(const std::string& digits) { return {digits, digits}; }
 
 // Shortest round-trip text: what the backend receives must parse back to the same double.
 inline std::string shortest(double d) {
   char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;
+  char* const end = std::to_chars(buf, buf + sizeof buf, d).ptr;
   return {buf, end};
 }
 
@@ -115,7 +115,7 @@ inline value random_value(rng& r, const column& c, const std::vector<std::string
       return {bit, bit};  // SQLite has no booleans: the client sends 0 / 1, Postgres reads '0' / '1' as boolean
     }
     case column_kind::timestamp: {
-      std::string iso = bench::timestamp(static_cast<std::int64_t>(r.below(28 * 86400)));
+      std::string iso = bench::timestamp(static_cast<std::int64_t>(r.below(std::size_t{28} * 86400)));
       iso.replace(20, 3, std::to_string(100 + r.below(900)));  // milliseconds
       return text_value(iso);
     }
@@ -219,18 +219,16 @@ class model {
     auto found = rows_.find(t.name);
     return found == rows_.end() ? none : found->second;
   }
-  bool has(const table& t, const std::string& id) const { return rows(t).count(id) != 0; }
   std::vector<std::string> ids(const table& t) const {
     std::vector<std::string> out;
     for (const auto& entry : rows(t)) out.push_back(entry.first);
     return out;
   }
   bool referenced(const std::string& list_id) const {
-    for (const auto& entry : rows(todos_table)) {
+    return std::ranges::any_of(rows(todos_table), [&](const auto& entry) {
       const auto& ref = entry.second.at("list_id");
-      if (ref && ref->pg_input == list_id) return true;
-    }
-    return false;
+      return ref && ref->pg_input == list_id;
+    });
   }
 
  private:
@@ -263,12 +261,13 @@ class workload_generator {
       tx.tx_id = static_cast<std::int64_t>(i + 1);
       // A fatal transaction starts like any other (its first writes must be rolled back) and ends with a write no state accepts.
       model scratch = w.expected;
-      const std::size_t valid_ops = fatal_slots.count(i) ? r_.below(3) : 1 + r_.below(5);
+      const bool fails = fatal_slots.contains(i);
+      const std::size_t valid_ops = fails ? r_.below(3) : 1 + r_.below(5);
       for (std::size_t k = 0; k < valid_ops; ++k) {
         tx.ops.push_back(valid_operation(scratch));
         scratch.apply(tx.ops.back());
       }
-      if (fatal_slots.count(i)) {
+      if (fails) {
         tx.fatal = static_cast<fatal_kind>(r_.below(3));
         tx.ops.push_back(failing_operation(scratch, *tx.fatal));
         w.fatal[tx.tx_id] = *tx.fatal;

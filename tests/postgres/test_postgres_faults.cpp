@@ -62,6 +62,7 @@ class reconnecting_session {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!connected() && !connect(error)) return std::nullopt;
       std::vector<const char*> values;
+      values.reserve(params.size());
       for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
       // Without parameters, several statements may go in one string (the schema).
       std::unique_ptr<PGresult, decltype(&PQclear)> res(
@@ -148,7 +149,8 @@ class sqlite_queue {
       const auto tx = sqlite3_column_type(select, 1) == SQLITE_NULL ? std::nullopt
                                                                    : std::optional<std::int64_t>(sqlite3_column_int64(select, 1));
       keys.emplace_back(sqlite3_column_int64(select, 0), tx);
-      out.data.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select, 2)));
+      const void* data = sqlite3_column_blob(select, 2);  // the bytes of the TEXT, without a cast from unsigned char
+      out.data.emplace_back(static_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(select, 2)));
     }
     if (sqlite3_finalize(select) != SQLITE_OK) fail("SELECT");
     for (std::size_t i = 0; i < keys.size(); ++i) out.rows.push_back({keys[i].first, keys[i].second, out.data[i]});
@@ -296,7 +298,7 @@ class seed_run {
       const std::int64_t tx_id = *plan.transactions[i].transaction_id;
       if (verbose() && !d.explanation.empty()) std::fprintf(stderr, "client: tx_id %lld: %s\n", static_cast<long long>(tx_id), d.explanation.c_str());
       if (!d.completed) continue;
-      if (completed_.count(tx_id)) violation("tx_id " + std::to_string(tx_id) + " completed twice");
+      if (completed_.contains(tx_id)) violation("tx_id " + std::to_string(tx_id) + " completed twice");
       completed_[tx_id] = d.fatal_code;
     }
   }
@@ -368,25 +370,29 @@ class seed_run {
 
   void compare(const faults::table& t, const std::string& when, const pg_rows& actual, const pg_rows& expected) {
     auto text = [](const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("NULL"); };
+    auto report = [&](const std::string& id, const std::string& what) {
+      std::string line = when;
+      line += ": ", line += t.name, line += " ", line += id, line += what, line += writers(t, id);
+      violation(std::move(line));
+    };
     std::map<std::string, const std::vector<std::optional<std::string>>*> by_id;
     for (const auto& r : actual) by_id[*r[0]] = &r;
     for (const auto& want : expected) {
-      auto found = by_id.find(*want[0]);
+      const std::string& id = *want[0];
+      auto found = by_id.find(id);
       if (found == by_id.end()) {
-        violation(when + ": " + std::string(t.name) + " " + *want[0] + " is missing (an op lost)" + writers(t, *want[0]));
+        report(id, " is missing (an op lost)");
         continue;
       }
       for (std::size_t j = 1; j < want.size(); ++j) {
-        if ((*found->second)[j] != want[j]) {
-          violation(when + ": " + std::string(t.name) + " " + *want[0] + "." + std::string(t.columns[j - 1].name) + " is " +
-                    text((*found->second)[j]) + ", the client's writes leave " + text(want[j]) + writers(t, *want[0]));
+        const auto& got = (*found->second)[j];
+        if (got != want[j]) {
+          report(id, "." + std::string(t.columns[j - 1].name) + " is " + text(got) + ", the client's writes leave " + text(want[j]));
         }
       }
       by_id.erase(found);
     }
-    for (const auto& [id, r] : by_id) {
-      violation(when + ": " + std::string(t.name) + " " + id + " should not exist (a stale or rolled-back write)" + writers(t, id));
-    }
+    for (const auto& entry : by_id) report(entry.first, " should not exist (a stale or rolled-back write)");
   }
 
   // The transactions that wrote a row, for the report.
