@@ -1,8 +1,10 @@
 // The fault harness's transport: an in-process, deterministic stand-in for
 // HTTP between the client and the write API handler over Postgres. Per
 // request a seeded choice: deliver; drop the request; deliver and drop the
-// response (after the server committed); deliver twice (at once, or a copy
-// held and delivered after later requests); delay (the client times out, the
+// response (after the server committed); deliver twice (at once, half of
+// those racing the original: the copy handled on a second session in the
+// middle of the original's database transaction; or a copy held and
+// delivered after later requests); delay (the client times out, the
 // original arrives later). Server faults: the backend's connection killed
 // mid-transaction (pg_terminate_backend from a second connection, at an
 // operation chosen in advance), and Postgres restarted between or during
@@ -41,6 +43,8 @@ enum class endpoint : std::uint8_t { batch, checkpoint_request };
 // ways to hurt the database under them.
 struct server_side {
   std::function<example::http_response(endpoint, std::string_view body)> handle;
+  // The same handler on a second backend (its own session), for a copy that races the original.
+  std::function<example::http_response(endpoint, std::string_view body)> handle_concurrently;
   std::function<void()> kill_connection;   // terminates the backend's session now
   std::function<void()> restart_postgres;  // stops and starts the cluster
 };
@@ -53,6 +57,11 @@ class faulty_transport {
   // Called by the backend before each operation it applies.
   void before_operation() {
     ++operations_seen_;
+    if (race_ && operations_seen_ == race_->at) {
+      const racing_copy copy = std::move(*race_);
+      race_.reset();
+      (void)server_.handle_concurrently(copy.to, copy.body);  // its answer goes nowhere: the original's is read
+    }
     if (kill_at_ && operations_seen_ == *kill_at_) {
       kill_at_.reset();
       server_.kill_connection();
@@ -83,16 +92,23 @@ class faulty_transport {
       ++counts_.delayed;
       return std::nullopt;
     }
+    // Half the duplicates race the original: the copy runs on the second
+    // session at one of the original's first operations, inside its transaction.
+    const bool race = dice >= 28 && dice < 36 && r_.below(2) == 0;
     arm_server_faults();
+    if (race) race_ = racing_copy{to, body, 1 + r_.below(3)};
     example::http_response reply = server_.handle(to, body);
+    const bool raced = race && !race_;
+    race_.reset();
     disarm_server_faults();
     if (dice < 28) {
       ++counts_.dropped_response;
       return std::nullopt;
     }
-    if (dice < 36) {  // the same request again at once: the client reads the second answer
+    if (dice < 36) {
       ++counts_.duplicate;
-      return server_.handle(to, body);
+      if (raced) return reply;
+      return server_.handle(to, body);  // the same request again at once (or too short to race): the second answer is read
     }
     if (dice < 44) {
       hold(to, body);
@@ -111,6 +127,11 @@ class faulty_transport {
     endpoint to;
     std::string body;
     std::size_t due;  // delivered before request number `due`
+  };
+  struct racing_copy {
+    endpoint to;
+    std::string body;
+    std::size_t at;  // the original's operation it runs before
   };
 
   void hold(endpoint to, const std::string& body) { held_.push_back({to, body, requests_ + 1 + r_.below(5)}); }
@@ -140,6 +161,7 @@ class faulty_transport {
   std::size_t requests_ = 0;
   std::size_t operations_seen_ = 0;
   std::optional<std::size_t> kill_at_, restart_at_;
+  std::optional<racing_copy> race_;
 };
 
 }  // namespace faults

@@ -203,8 +203,11 @@ struct seed_outcome {
 
 class seed_run {
  public:
-  seed_run(std::uint64_t seed, pswire_test::pg_cluster& cluster, example::postgres_backend& backend, reconnecting_session& admin)
-      : seed_(seed), cluster_(cluster), backend_(backend), admin_(admin), work_(faults::workload_generator(seed).generate()) {}
+  // `racer` serves the copies that race the original on `backend`.
+  seed_run(std::uint64_t seed, pswire_test::pg_cluster& cluster, example::postgres_backend& backend,
+           example::postgres_backend& racer, reconnecting_session& admin)
+      : seed_(seed), cluster_(cluster), backend_(backend), racer_(racer), admin_(admin),
+        work_(faults::workload_generator(seed).generate()) {}
 
   seed_outcome run() {
     out_.transactions = work_.transactions.size(), out_.operations = work_.operations;
@@ -234,12 +237,15 @@ class seed_run {
   }
 
  private:
+  static example::http_response handle(example::postgres_backend& backend, faults::endpoint to, std::string_view body) {
+    const example::request_context ctx{client_key, verbose() ? stderr : nullptr};
+    return to == faults::endpoint::batch ? example::handle_batch(backend, body, ctx)
+                                         : example::handle_checkpoint_request(backend, body, ctx);
+  }
+
   faults::server_side server() {
-    return {[this](faults::endpoint to, std::string_view body) {
-              const example::request_context ctx{client_key, verbose() ? stderr : nullptr};
-              return to == faults::endpoint::batch ? example::handle_batch(backend_, body, ctx)
-                                                   : example::handle_checkpoint_request(backend_, body, ctx);
-            },
+    return {[this](faults::endpoint to, std::string_view body) { return handle(backend_, to, body); },
+            [this](faults::endpoint to, std::string_view body) { return handle(racer_, to, body); },
             [this] {
               std::string error;
               const std::string pid = std::to_string(backend_.backend_pid());
@@ -469,6 +475,7 @@ class seed_run {
   std::uint64_t seed_;
   pswire_test::pg_cluster& cluster_;
   example::postgres_backend& backend_;
+  example::postgres_backend& racer_;
   reconnecting_session& admin_;
   faults::workload work_;
   sqlite_queue queue_;
@@ -490,6 +497,9 @@ TEST_CASE("fault injection: the write path over Postgres converges under dropped
   REQUIRE(schema);
   const auto created = backend.execute_script(*schema);
   REQUIRE_MESSAGE(!created, (created ? created->message : std::string()));
+  // A racing copy that needs a row the original holds waits 50 ms, then fails
+  // (55P03): it must not wait for a transaction paused until it is done.
+  example::postgres_backend racer(cluster.conninfo() + " options='-c lock_timeout=50'");
   reconnecting_session admin(cluster.conninfo());
 
   const std::uint64_t start = env_number("PSWIRE_FAULT_SEED_START", 1);
@@ -500,7 +510,7 @@ TEST_CASE("fault injection: the write path over Postgres converges under dropped
   std::vector<std::string> violations;
   const auto began = std::chrono::steady_clock::now();
   for (std::uint64_t seed = start; seed < start + seeds; ++seed) {
-    seed_run run(seed, cluster, backend, admin);
+    seed_run run(seed, cluster, backend, racer, admin);
     seed_outcome outcome = run.run();
     transactions += outcome.transactions, operations += outcome.operations;
     faults += outcome.faults;
