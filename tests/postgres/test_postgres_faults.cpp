@@ -453,10 +453,12 @@ class seed_run {
     }
   }
 
-  // Every batch ever sent arrives once more, late, with nothing left to do:
-  // each answer is success, or the expected fatal result, and nothing changes.
+  // Every batch ever sent arrives once more, late, newest first so that the
+  // stalest arrives last: each answer is success, a fatal result or
+  // not_attempted, and nothing changes.
   void replay_everything() {
-    for (const std::string& body : sent_bodies_) {
+    for (auto body_it = sent_bodies_.rbegin(); body_it != sent_bodies_.rend(); ++body_it) {
+      const std::string& body = *body_it;
       const auto reply = example::handle_batch(backend_, body, {client_key, nullptr});
       pswire::result_decoder decoder;
       auto response = decoder.decode_batch_response(reply.body);
