@@ -97,25 +97,23 @@ class postgres_backend {
     return apply_patch(op, op.as_patch()->data, *columns);
   }
 
-  lookup<failure> applied_through(std::string_view client_key) {
-    return read_int64("SELECT transaction_id FROM applied_transactions WHERE client_key = $1", client_key);
+  lookup<failure> read_number(stored_number which, std::string_view key) {
+    const number_table t = number_tables(which);
+    query_result r = execute(concat("SELECT ", t.value, " FROM ", t.table, " WHERE ", t.key, " = $1"), {std::string(key)});
+    if (auto f = failure_of(r.handle)) return {std::nullopt, f};
+    if (PQntuples(r.handle) == 0) return {};
+    const std::string_view text = PQgetvalue(r.handle, 0, 0);
+    return {pswire::raw_value(text).get_int64().value_or(0), std::nullopt};  // a bigint column: always in range
   }
-  std::optional<failure> record_applied(std::string_view client_key, std::int64_t transaction_id) {
-    return write_int64("INSERT INTO applied_transactions(client_key, transaction_id) VALUES ($1, $2::bigint) "
-                       "ON CONFLICT (client_key) DO UPDATE SET transaction_id = EXCLUDED.transaction_id",
-                       client_key, transaction_id);
-  }
-  lookup<failure> stored_checkpoint_request(std::string_view client_id) {
-    return read_int64("SELECT request_id FROM checkpoint_requests WHERE client_id = $1", client_id);
-  }
-  std::optional<failure> store_checkpoint_request(std::string_view client_id, std::int64_t request_id) {
-    return write_int64("INSERT INTO checkpoint_requests(client_id, request_id) VALUES ($1, $2::bigint) "
-                       "ON CONFLICT (client_id) DO UPDATE SET request_id = EXCLUDED.request_id",
-                       client_id, request_id);
+  std::optional<failure> store_number(stored_number which, std::string_view key, std::int64_t value) {
+    const number_table t = number_tables(which);
+    return run(concat("INSERT INTO ", t.table, " (", t.key, ", ", t.value, ") VALUES ($1, $2::bigint) ON CONFLICT (", t.key,
+                      ") DO UPDATE SET ", t.value, " = EXCLUDED.", t.value),
+               {std::string(key), std::to_string(value)});
   }
 
-  pswire::classification classify(const failure& f) const { return pswire::classify_postgres(f.sqlstate); }
-  void write_failure_code(pswire::json_writer& w, const failure& f) const {
+  static pswire::classification classify(const failure& f) { return pswire::classify_postgres(f.sqlstate); }
+  static void write_failure_code(pswire::json_writer& w, const failure& f) {
     w.key("sqlstate");
     w.string_value(f.sqlstate);
     if (!f.constraint.empty()) {
@@ -218,17 +216,6 @@ class postgres_backend {
     return failure_of(r.handle);
   }
 
-  lookup<failure> read_int64(const std::string& sql, std::string_view key) {
-    query_result r = execute(sql, {std::string(key)});
-    if (auto f = failure_of(r.handle)) return {std::nullopt, f};
-    if (PQntuples(r.handle) == 0) return {};
-    const std::string_view text = PQgetvalue(r.handle, 0, 0);
-    return {pswire::raw_value(text).get_int64().value_or(0), std::nullopt};  // a bigint column: always in range
-  }
-  std::optional<failure> write_int64(const std::string& sql, std::string_view key, std::int64_t value) {
-    return run(sql, {std::string(key), std::to_string(value)});
-  }
-
   // ---- the tables
   std::string identifier(std::string_view name) const {
     char* quoted = PQescapeIdentifier(conn_, name.data(), name.size());
@@ -253,8 +240,8 @@ class postgres_backend {
     columns_of_table columns;
     for (int row = 0; row < PQntuples(r.handle); ++row) columns.emplace(PQgetvalue(r.handle, row, 0), PQgetvalue(r.handle, row, 1));
     if (columns.empty()) {  // not cached: the table may be created later
-      unknown_table_ = std::move(columns);
-      out = &unknown_table_;
+      static const columns_of_table none;
+      out = &none;
       return std::nullopt;
     }
     out = &columns_.emplace(std::string(table), std::move(columns)).first->second;
@@ -343,7 +330,6 @@ class postgres_backend {
   PGconn* conn_ = nullptr;
   std::function<void()> before_operation_;
   std::map<std::string, columns_of_table, std::less<>> columns_;
-  columns_of_table unknown_table_;
 };
 
 }  // namespace example

@@ -27,7 +27,7 @@ class pg_cluster {
     int max_connections = 20;
   };
 
-  explicit pg_cluster(options opts) : options_(opts) { ok_ = create() && start(); }
+  explicit pg_cluster(options opts) : options_(opts), ok_(create() && start()) {}  // ok_ is the last member
   pg_cluster() : pg_cluster(options{}) {}
   ~pg_cluster() {
     if (started_) run_ctl("stop -m immediate -w");  // nothing to keep: no clean shutdown needed
@@ -122,8 +122,8 @@ class pg_cluster {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof addr;
     int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
+    auto* any = reinterpret_cast<sockaddr*>(&addr);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): the socket API's
+    if (bind(fd, any, sizeof addr) == 0 && getsockname(fd, any, &length) == 0) {
       port = ntohs(addr.sin_port);
     }
     close(fd);

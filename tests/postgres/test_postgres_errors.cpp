@@ -20,6 +20,7 @@
 
 #include <pswire/pswire.hpp>
 
+#include "example_schema.hpp"
 #include "example_support.hpp"
 #include "pg_cluster.hpp"
 #include "pg_session.hpp"
@@ -54,16 +55,11 @@ class recording_backend : public example::postgres_backend {
   }
 };
 
-// Drops and recreates the example's schema on the cluster.
+// The example's tables, empty, on a running cluster.
 void reset_schema(pg_cluster& cluster) {
   REQUIRE_MESSAGE(cluster.ok(), cluster.error());
-  pg_session session(cluster.conninfo());
-  REQUIRE_MESSAGE(session.connected(), session.error());
-  REQUIRE(session.exec("SET client_min_messages = warning; DROP TABLE IF EXISTS todos, lists, checkpoint_requests, applied_transactions CASCADE").ok);
-  const auto schema = example::read_file(PSWIRE_POSTGRES_SCHEMA);
-  REQUIRE(schema);
-  const auto created = session.exec(*schema);
-  REQUIRE_MESSAGE(created.ok, created.message);
+  const auto reset = pswire_test::reset_example_schema(cluster.conninfo());
+  REQUIRE_MESSAGE(reset.ok, reset.message);
 }
 
 std::string one_transaction(std::int64_t transaction_id, std::string_view crud) {
@@ -179,6 +175,9 @@ TEST_CASE("values that do not fit their column are fatal INVALID_DATA, in Postgr
       {"a value too long", R"({"op":"PATCH","table":"lists","id":"l1","op_data":{"name":")" + std::string(101, 'n') + R"("}})",
        "22001", codes::invalid_data, "value too long for type character varying(100)",
        R"({"table":"lists","id":"l1","sqlstate":"22001"})", 0},
+      {"a NUL in text (a text parameter cannot carry it: the backend says what Postgres says of one)",
+       todo_put("t1", R"({"description":"a\u0000b"})"), "22021", codes::invalid_data,
+       R"(invalid byte sequence for encoding "UTF8": 0x00)", R"({"table":"todos","id":"t1","sqlstate":"22021"})", 0},
       {"an id too long for its index", todo_put(long_id, R"({"description":"x"})"), "54000", codes::invalid_data,
        "index row requires 9016 bytes, maximum size is 8191", R"({"table":"todos","id":")" + long_id + R"(","sqlstate":"54000"})",
        0},
@@ -496,11 +495,10 @@ TEST_CASE("end to end: the captured ps_crud rows uploaded and applied to Postgre
 #ifdef PSWIRE_POSTGRES_SERVER
 TEST_CASE("the example's command line: init, apply, checkpoint") {
   pg_cluster& cluster = shared_cluster();
-  REQUIRE_MESSAGE(cluster.ok(), cluster.error());
+  reset_schema(cluster);  // and then dropped: init creates it
   {
     pg_session session(cluster.conninfo());
-    REQUIRE(session.exec("SET client_min_messages = warning; DROP TABLE IF EXISTS todos, lists, checkpoint_requests, "
-                         "applied_transactions CASCADE").ok);
+    REQUIRE(session.exec("DROP TABLE todos, lists, checkpoint_requests, applied_transactions").ok);
   }
   char dir[] = "/tmp/pswire-pg-cli-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
