@@ -32,6 +32,7 @@
 #include "../../examples/write_api_handler.hpp"
 #include "fault_transport.hpp"
 #include "fault_workload.hpp"
+#include "example_schema.hpp"
 #include "pg_cluster.hpp"
 
 namespace {
@@ -261,7 +262,9 @@ class seed_run {
 
   void reset_database() {
     std::string error;
-    if (!admin_.query("TRUNCATE todos, lists, checkpoint_requests, applied_transactions", {}, error)) {
+    const auto truncate = example::concat("TRUNCATE todos, lists, ", example::number_tables(example::stored_number::applied_transaction).table,
+                                          ", ", example::number_tables(example::stored_number::checkpoint_request).table);
+    if (!admin_.query(truncate, {}, error)) {
       violation("cannot truncate: " + error);
     }
   }
@@ -440,25 +443,31 @@ class seed_run {
     for (const auto& tx : work_.transactions) {
       if (!tx.fatal) last_applied = tx.tx_id;
     }
-    std::string error;
-    auto mark = admin_.query("SELECT transaction_id::text FROM applied_transactions WHERE client_key = $1",
-                             {std::string(client_key)}, error);
+    const std::string mark = stored(example::stored_number::applied_transaction, client_key);
     const std::string expected_mark = last_applied > 0 ? std::to_string(last_applied) : "none";
-    const std::string got_mark = mark && !mark->empty() ? mark->front()[0].value_or("NULL") : "none";
-    if (got_mark != expected_mark) violation("applied_transactions holds " + got_mark + ", the last transaction applied is " + expected_mark);
-    auto stored = admin_.query("SELECT request_id::text FROM checkpoint_requests WHERE client_id = $1", {std::string(client_id)}, error);
-    const std::string got = stored && !stored->empty() ? stored->front()[0].value_or("NULL") : "none";
-    if (got != std::to_string(checkpoint_id_)) {
-      violation("checkpoint_requests holds " + got + " for the client, it asked for " + std::to_string(checkpoint_id_));
+    if (mark != expected_mark) violation("the idempotency mark is " + mark + ", the last transaction applied is " + expected_mark);
+    const std::string checkpoint = stored(example::stored_number::checkpoint_request, client_id);
+    if (checkpoint != std::to_string(checkpoint_id_)) {
+      violation("the stored checkpoint request is " + checkpoint + ", the client asked for " + std::to_string(checkpoint_id_));
     }
+  }
+
+  // One of the backend's numbers per key, as text ("none" when absent).
+  std::string stored(example::stored_number which, std::string_view key) {
+    const example::number_table t = example::number_tables(which);
+    std::string error;
+    auto rows = admin_.query(example::concat("SELECT ", t.value, "::text FROM ", t.table, " WHERE ", t.key, " = $1"),
+                             {std::string(key)}, error);
+    if (!rows) return "unreadable (" + error + ")";
+    return rows->empty() ? "none" : rows->front()[0].value_or("NULL");
   }
 
   // Every batch ever sent arrives once more, late, newest first so that the
   // stalest arrives last: each answer is success, a fatal result or
   // not_attempted, and nothing changes.
   void replay_everything() {
-    for (auto body_it = sent_bodies_.rbegin(); body_it != sent_bodies_.rend(); ++body_it) {
-      const std::string& body = *body_it;
+    for (std::size_t i = sent_bodies_.size(); i-- > 0;) {
+      const std::string& body = sent_bodies_[i];
       const auto reply = example::handle_batch(backend_, body, {client_key, nullptr});
       pswire::result_decoder decoder;
       auto response = decoder.decode_batch_response(reply.body);
@@ -494,11 +503,9 @@ class seed_run {
 TEST_CASE("fault injection: the write path over Postgres converges under dropped, duplicated and delayed messages, killed sessions and restarts") {
   pswire_test::pg_cluster cluster;
   REQUIRE_MESSAGE(cluster.ok(), cluster.error());
+  const pswire_test::pg_reply created = pswire_test::reset_example_schema(cluster.conninfo());
+  REQUIRE_MESSAGE(created.ok, created.message);
   example::postgres_backend backend(cluster.conninfo());
-  const auto schema = example::read_file(PSWIRE_POSTGRES_SCHEMA);
-  REQUIRE(schema);
-  const auto created = backend.execute_script(*schema);
-  REQUIRE_MESSAGE(!created, (created ? created->message : std::string()));
   // A racing copy that needs a row the original holds waits 50 ms, then fails
   // (55P03): it must not wait for a transaction paused until it is done.
   example::postgres_backend racer(cluster.conninfo() + " options='-c lock_timeout=50'");
