@@ -335,16 +335,23 @@ class workload_generator {
       return op;
     }
     operation op = put(todos_table, pick(todo_ids_), lists);
-    const std::string_view target = kind == fatal_kind::check ? "position" : pick_invalid_column();
-    std::erase_if(op.data, [&](const auto& member) { return member.first == target; });
-    op.data.emplace_back(target, kind == fatal_kind::check ? number_value("-1") : text_value("not a " + std::string(target)));
+    // Not a structured binding: clang 14 cannot capture one in the lambda.
+    using column_value = std::pair<std::string_view, value>;
+    column_value bad = kind == fatal_kind::check ? column_value{"position", number_value("-1")} : invalid_value();
+    std::erase_if(op.data, [&](const auto& member) { return member.first == bad.first; });
+    op.data.emplace_back(bad.first, std::move(bad.second));
     std::sort(op.data.begin(), op.data.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return op;
   }
 
-  std::string_view pick_invalid_column() {
-    static constexpr std::string_view columns[] = {"position", "tags", "completed"};
-    return columns[r_.below(std::size(columns))];
+  // A value its todo column's type cannot read: text for an integer, a
+  // boolean, a timestamp or JSON, or a fraction for the integer (SQLite lets
+  // an app store 1.5 in an INTEGER column).
+  std::pair<std::string_view, value> invalid_value() {
+    static constexpr std::string_view columns[] = {"position", "completed", "created_at", "tags"};
+    const std::string_view column = columns[r_.below(std::size(columns))];
+    if (column == "position" && r_.below(2) == 0) return {column, number_value("1.5")};
+    return {column, text_value("not a " + std::string(column))};
   }
 
   const std::string& pick(const std::vector<std::string>& ids) { return ids[r_.below(ids.size())]; }
