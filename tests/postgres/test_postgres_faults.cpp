@@ -30,9 +30,9 @@
 #include "../../examples/postgres_server/postgres_backend.hpp"
 #include "../../examples/upload_client.hpp"
 #include "../../examples/write_api_handler.hpp"
+#include "example_schema.hpp"
 #include "fault_transport.hpp"
 #include "fault_workload.hpp"
-#include "example_schema.hpp"
 #include "pg_cluster.hpp"
 
 namespace {
@@ -496,7 +496,6 @@ class seed_run {
   std::vector<std::string> sent_bodies_;  // each distinct batch, in the order first sent
   std::int64_t checkpoint_id_ = 0;
 };
-
 
 }  // namespace
 
