@@ -150,6 +150,14 @@ inline constexpr classification_rule postgres[] = {
     code_starts_with("57", retryable),  // operator intervention: shutdown, cannot connect now
     code_starts_with("58", retryable),  // system error
     code_starts_with("28", retryable),  // pswire: invalid authorization, the server's own login was refused
+    // pswire: a lock another session holds (lock_timeout or NOWAIT), an object
+    // in use, a standby that took writes after a failover: the same write
+    // succeeds once the other session or the failover is done. As fatal
+    // UNCLASSIFIED_ERROR a client drops the write (found by tests/postgres's
+    // fault harness, which lost a write that way).
+    code_is("55P03", retryable),
+    code_is("55006", retryable),
+    code_is("25006", retryable),
 };
 
 // Reference classifyMySQLError: errno in `number`, sqlState in `state`, the driver code in `code`.

@@ -278,6 +278,24 @@ TEST_CASE("a deadlock is retryable") {
   CHECK(response.body == retryable_body("deadlock detected"));
 }
 
+TEST_CASE("a lock another session holds, past lock_timeout, is retryable") {
+  reset_schema(shared_cluster());
+  recording_backend db(shared_cluster().conninfo() + " options='-c lock_timeout=100'");
+  apply_ok(db, one_transaction(1, todo_put("t1", R"({"description":"x"})")));
+  pg_session other(shared_cluster().conninfo());
+  REQUIRE(other.exec("BEGIN").ok);
+  REQUIRE(other.exec("SELECT 1 FROM todos WHERE id = 't1' FOR UPDATE").ok);
+  const std::string patch = R"({"op":"PATCH","table":"todos","id":"t1","op_data":{"priority":4}})";
+  const auto response = example::handle_batch(db, one_transaction(2, patch), {"client-1"});
+  check_failure(db, {"55P03", pswire::classification::retry()});
+  CHECK(response.body == retryable_body("canceling statement due to lock timeout"));
+  // Once the other session is done, the retry applies.
+  REQUIRE(other.exec("ROLLBACK").ok);
+  db.failures.clear();
+  apply_ok(db, one_transaction(2, patch));
+  CHECK(other.exec("SELECT priority FROM todos WHERE id = 't1'").value == "4");
+}
+
 TEST_CASE("a terminated backend is retryable, and the next request reconnects") {
   reset_schema(shared_cluster());
   recording_backend db(shared_cluster().conninfo());
