@@ -5,11 +5,13 @@
 //   pswire detect [FILE] [--lines]                   the message kind of an input
 //   pswire convert crud-rows batch [FILE]            ps_crud rows (one per line) -> upload batches
 //   pswire convert sync-stream FROM TO [FILE]        a sync stream from one framing into the other
+//   pswire generate KIND [--seed N] [--count M]      generated messages, valid or (--invalid) not
 //   pswire help [COMMAND]                            the manual (also --help, -h, COMMAND --help)
 // Exit 0 on success, 1 on bad input, 2 on bad usage.
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include <pswire/pswire.hpp>
+#include <pswire/testing/generate.hpp>
 
 namespace {
 
@@ -74,6 +77,7 @@ constexpr std::string_view synopsis[] = {
     "pswire detect [FILE] [--lines]",
     "pswire convert crud-rows batch [FILE]",
     "pswire convert sync-stream ndjson|bson ndjson|bson [FILE]",
+    "pswire generate KIND [--seed N] [--count M] [--invalid] [--vectors]",
     "pswire help [COMMAND]    (also: pswire --help, pswire COMMAND --help)",
 };
 
@@ -148,9 +152,27 @@ constexpr std::string_view convert_help =
     "    decoded strictly first; a bad line prints 'pswire: line N: ...' and\n"
     "    exits 1, leaving the lines before it written.\n";
 
+constexpr std::string_view generate_help =
+    "pswire generate KIND [--seed N] [--count M] [--invalid] [--vectors]\n"
+    "    Prints M (default 1) generated messages of KIND, one per line: message\n"
+    "    i comes from seed N+i (N defaults to 0), so '--seed N+i --count 1'\n"
+    "    prints it again, byte for byte, on any machine. Valid messages vary\n"
+    "    sizes, unicode and escapes, int64 extremes, optional members and the\n"
+    "    key orders of the peers; 'pswire decode KIND --lines' accepts every one.\n"
+    "    --invalid  near-valid messages instead: each breaks exactly one named\n"
+    "               rule (a member missing or twice, a wrong type, a number out\n"
+    "               of range, bad JSON, a limit, ...), which decode refuses.\n"
+    "    --vectors  each message as a conformance-vector line (the format of\n"
+    "               tests/vectors/README.md): its name holds the seed and, with\n"
+    "               --invalid, the rule; 'output' is the canonical encoding,\n"
+    "               'error' the error decode gives. Messages are then valid\n"
+    "               UTF-8 (no invalid_utf8 rule: a JSON string cannot carry it).\n"
+    "               Exit 1 if a message does not decode as its vector says (a\n"
+    "               generator bug; please report it).\n";
+
 constexpr std::string_view help_help =
     "pswire help [COMMAND]\n"
-    "    Prints this manual, or the part on COMMAND (decode, detect, convert, help).\n";
+    "    Prints this manual, or the part on COMMAND (decode, detect, convert, generate, help).\n";
 
 constexpr std::string_view examples =
     "EXAMPLES\n"
@@ -161,7 +183,9 @@ constexpr std::string_view examples =
     "    pswire decode sync-line --lines stream.ndjson\n"
     "    pswire convert crud-rows batch rows.jsonl | pswire decode batch --lines\n"
     "    pswire convert sync-stream ndjson bson stream.ndjson > stream.bson\n"
-    "    pswire decode sync-stream --framing bson stream.bson\n";
+    "    pswire decode sync-stream --framing bson stream.bson\n"
+    "    pswire generate batch --count 1000 | pswire decode batch --lines\n"
+    "    pswire generate sync-line --invalid --vectors --seed 7 --count 100\n";
 
 // Appends each line of `text` to `out`, indented by `indent`.
 void append_indented(std::string& out, std::string_view text, std::string_view indent) {
@@ -189,7 +213,7 @@ void print_manual(std::FILE* to) {
       "    rejection is a named error with the byte offset and path where the input\n"
       "    went wrong.\n"
       "\nCOMMANDS\n";
-  for (std::string_view part : {decode_help, detect_help, convert_help, help_help}) {
+  for (std::string_view part : {decode_help, detect_help, convert_help, generate_help, help_help}) {
     append_indented(text, part, "    ");
     text += '\n';
   }
@@ -205,10 +229,15 @@ void print_manual(std::FILE* to) {
       "    --pretty     decode: indented output for humans\n"
       "    --bson       decode sync-line: the input is one BSON document\n"
       "    --framing F  decode sync-stream: ndjson or bson\n"
+      "    --seed N     generate: the first message's seed (default 0)\n"
+      "    --count M    generate: how many messages (default 1)\n"
+      "    --invalid    generate: near-valid messages, each breaking one rule\n"
+      "    --vectors    generate: conformance-vector lines\n"
       "    -h, --help   the manual (after a command: that command's part)\n"
       "\nEXIT STATUS\n"
       "    0  every message was accepted (help: always)\n"
       "    1  bad input: a message was rejected, no kind fits, or a row did not convert\n"
+      "       (generate --vectors: a message did not decode as its vector says)\n"
       "    2  bad usage: unknown command, kind or option, or input that cannot be\n"
       "       read (a missing FILE, a directory, a read error on standard input)\n"
       "\n";
@@ -559,12 +588,86 @@ int convert_rows(const char* path) {
   return flush() ? 0 : 1;
 }
 
+struct generate_request {
+  std::uint64_t seed = 0;
+  std::uint64_t count = 1;
+  bool invalid = false;
+  bool vectors = false;
+};
+
+// Prints generated messages (tools/pswire generate). With --vectors each is
+// checked against the codec: a mismatch is a generator bug, reported.
+int generate(std::string_view kind_name, const generate_request& request) {
+  const auto kind = pswire::parse_message_kind(kind_name);
+  if (!kind) return usage_error("unknown kind '" + std::string(kind_name) + "'");
+  pswire::testing::generate_options options;
+  options.allow_newlines = false;                     // one message per line
+  options.allow_invalid_utf8 = !request.vectors;      // a vector's input is a JSON string
+  pswire::canonical_codec codec(cli_limits);
+  std::string out, canonical;
+  int status = 0;
+  for (std::uint64_t i = 0; i < request.count; ++i) {
+    const std::uint64_t seed = request.seed + i;
+    std::string message, rule;
+    pswire::errc expected = pswire::errc::ok;
+    if (request.invalid) {
+      auto near_valid = pswire::testing::generate_near_valid(*kind, seed, options);
+      message = std::move(near_valid.text);
+      rule = std::move(near_valid.rule);
+      expected = near_valid.expected;
+    } else {
+      message = pswire::testing::generate_valid(*kind, seed, options);
+    }
+    out.clear();
+    if (!request.vectors) {
+      out = message;
+    } else {
+      canonical.clear();
+      const pswire::error got = codec.encode(*kind, message, canonical);
+      if (got.code != expected) {
+        std::fprintf(stderr, "pswire: seed %llu%s%s: the generator expected %s, decode gives %s\n",
+                     static_cast<unsigned long long>(seed), rule.empty() ? "" : " rule ", rule.c_str(),
+                     std::string(pswire::to_string(expected)).c_str(), describe(got).c_str());
+        status = 1;
+      }
+      pswire::json_writer w{pswire::string_sink(out)};
+      w.begin_object();
+      w.key("name");
+      w.string_value("generated " + std::string(kind_name) + " seed " + std::to_string(seed) + (rule.empty() ? "" : " " + rule));
+      w.key("kind");
+      w.string_value(kind_name);
+      w.key("input");
+      w.string_value(message);
+      if (request.invalid) {
+        w.key("error");
+        w.string_value(pswire::to_string(expected));
+      } else {
+        w.key("output");
+        w.string_value(canonical);
+      }
+      w.end_object();
+      if (const pswire::error e = w.status()) return std::fprintf(stderr, "pswire: %s\n", describe(e).c_str()), 1;
+    }
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return status;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (problem != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 bool print_command_help(std::string_view command) {
-  const std::string_view text = command == "decode"    ? decode_help
-                                : command == "detect"  ? detect_help
-                                : command == "convert" ? convert_help
-                                : command == "help"    ? help_help
-                                                       : std::string_view();
+  const std::string_view text = command == "decode"     ? decode_help
+                                : command == "detect"   ? detect_help
+                                : command == "convert"  ? convert_help
+                                : command == "generate" ? generate_help
+                                : command == "help"     ? help_help
+                                                        : std::string_view();
   if (text.empty()) return false;
   std::fwrite(text.data(), 1, text.size(), stdout);
   return true;
@@ -584,22 +687,31 @@ int main(int argc, char** argv) {
     if (args.size() == 2 && print_command_help(args[1])) return 0;
     return usage_error("no help on '" + std::string(args[1]) + "'");
   }
-  if (command != "decode" && command != "detect" && command != "convert") {
+  if (command != "decode" && command != "detect" && command != "convert" && command != "generate") {
     return usage_error("unknown command '" + std::string(command) + "'");
   }
   // The rest: options anywhere, then the positional arguments in order.
   bool lines = false, pretty = false, bson = false;
   std::optional<std::string_view> framing_name;
+  generate_request request;
   std::vector<const char*> positional;
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (is_help(args[i])) return print_command_help(command), 0;
-    if (args[i] == "--lines" && command != "convert") lines = true;
+    if (args[i] == "--lines" && (command == "decode" || command == "detect")) lines = true;
     else if (args[i] == "--pretty" && command == "decode") pretty = true;
     else if (args[i] == "--bson" && command == "decode") bson = true;
     else if (args[i] == "--framing" && command == "decode") {
       if (++i == args.size()) return usage_error("--framing takes ndjson or bson");
       framing_name = args[i];
     }
+    else if ((args[i] == "--seed" || args[i] == "--count") && command == "generate") {
+      const std::string_view option = args[i];
+      const auto value = ++i < args.size() ? parse_count(args[i]) : std::nullopt;
+      if (!value) return usage_error(std::string(option) + " takes a non-negative integer");
+      (option == "--seed" ? request.seed : request.count) = *value;
+    }
+    else if (args[i] == "--invalid" && command == "generate") request.invalid = true;
+    else if (args[i] == "--vectors" && command == "generate") request.vectors = true;
     else if (args[i].starts_with("--")) return usage_error("unknown option '" + std::string(args[i]) + "' for " + std::string(command));
     else positional.push_back(argv[i + 1]);
   }
@@ -617,6 +729,10 @@ int main(int argc, char** argv) {
     if (framing_name) return usage_error("--framing is for decode sync-stream");
     if (bson && (kind != "sync-line" || lines)) return usage_error("--bson decodes one sync-line document");
     return decode(kind, file(1), lines, pretty, bson);
+  }
+  if (command == "generate") {
+    if (positional.size() != 1) return usage_error("generate takes KIND");
+    return generate(positional[0], request);
   }
   if (command == "detect") {
     if (positional.size() > 1) return usage_error("detect takes [FILE]");
