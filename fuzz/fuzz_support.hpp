@@ -28,6 +28,13 @@
 #include <pswire/core/limits.hpp>
 #include <simdjson.h>
 
+// The structure-aware build of a target: PSWIRE_STRUCTURE_AWARE_FUZZER(kinds...)
+// in its file then defines libFuzzer's custom mutator and cross-over.
+#ifdef PSWIRE_FUZZ_STRUCTURED
+#include <pswire/message_kinds.hpp>
+#include <pswire/testing/mutate.hpp>
+#endif
+
 namespace fuzz_support {
 
 // The exit code of a run under a kernel this CPU lacks: ctest's SKIP_RETURN_CODE.
