@@ -38,7 +38,8 @@
 namespace fuzz_support {
 
 // The exit code of a run under a kernel this CPU lacks: ctest's SKIP_RETURN_CODE.
-inline constexpr int kernel_unsupported_exit_code = 77;
+// Not 77, libFuzzer's exit code for a finding (-error_exitcode).
+inline constexpr int kernel_unsupported_exit_code = 78;
 
 [[noreturn]] inline void property_failed(const char* what, std::string_view detail) {
   std::fprintf(stderr, "property violated: %s\n%.*s\n", what, static_cast<int>(detail.size()), detail.data());

@@ -1,7 +1,7 @@
 // Runs a fuzz target over files and directories (its corpus) without
 // libFuzzer, so every target also runs in the normal test suite. Like
 // libFuzzer it calls the target's LLVMFuzzerInitialize first (fuzz_support.hpp:
-// it names simdjson's kernel and exits 77, ctest's skip, under one this CPU lacks).
+// it names simdjson's kernel and exits 78, ctest's skip, under one this CPU lacks).
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
