@@ -199,6 +199,22 @@ expect bson-lines 2 '' 'pswire: --bson decodes one sync-line document' -- run ''
 expect convert-sync-usage 2 '' 'pswire: convert takes sync-stream ndjson|bson ndjson|bson [FILE]' -- run '' convert sync-stream ndjson xml
 rm -f "$bson_stream"
 
+# generate: seeded, one message per line; --seed N+i --count 1 repeats message i;
+# the lines decode (tests/generated_messages.sh runs 10,000 per kind).
+expect generate-repeat 0 "$("$bin" generate batch --seed 12 --count 3 | sed -n 3p)" '' -- "$bin" generate batch --seed 14
+expect generate-count 0 '25' '' -- bash -c "'$bin' generate sync-line --count 25 | wc -l"
+expect generate-decodes 0 '' '' -- bash -c "'$bin' generate crud-row --count 50 | '$bin' decode crud-row --lines > /dev/null"
+expect generate-invalid-refused 0 '0' '' -- bash -c "'$bin' generate result --invalid --count 50 | '$bin' decode result --lines | grep -vc '^!error ' || true"
+expect generate-vector 0 '{"name":"generated custom-checkpoint-response seed 21","kind":"custom-checkpoint-response","input":"{ \"\\u0063\\u0068\\u0065\\u0063\\u006b\\u0070\\u006f\\u0069\\u006e\\u0074\": \"197\" }","output":"{\"checkpoint\":\"197\"}"}' '' -- \
+  "$bin" generate custom-checkpoint-response --vectors --seed 21
+expect generate-invalid-vector 0 '{"name":"generated message-response seed 16 bad_escape:message","kind":"message-response","input":"{ \"message\": \"a\\qb\" }","error":"invalid_string"}' '' -- \
+  "$bin" generate message-response --invalid --vectors --seed 16
+expect generate-unknown-kind 2 '' "pswire: unknown kind 'nope'" -- "$bin" generate nope
+expect generate-bad-seed 2 '' 'pswire: --seed takes a non-negative integer' -- "$bin" generate batch --seed -1
+expect generate-no-count 2 '' 'pswire: --count takes a non-negative integer' -- "$bin" generate batch --count
+expect generate-lines 2 '' "pswire: unknown option '--lines' for generate" -- "$bin" generate batch --lines
+expect help-generate-head 0 'pswire generate KIND [--seed N] [--count M] [--invalid] [--vectors]' '' -- bash -c "'$bin' generate --help | head -n 1"
+
 rm -f /tmp/pswire-tool-err.$$ /tmp/pswire-tool-in.$$
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

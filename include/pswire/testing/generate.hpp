@@ -29,6 +29,8 @@ struct generate_options {
   std::size_t max_raw_depth = 3;     // nesting inside row data and raw values
   unsigned optional_percent = 60;    // how often an optional member is present
   unsigned null_percent = 20;        // how often a present nullable member is null
+  unsigned unknown_member_percent = 10;  // how often an object has a member no schema names (a newer
+                                         // peer's, ignored), and a sync line a type no schema names
   unsigned unicode_percent = 25;     // how often a string piece is non-ASCII
   unsigned escape_percent = 25;      // how often a string piece needs an escape (quote, control, ...)
   unsigned extreme_percent = 15;     // how often an integer is at its bounds (int64 extremes included)
@@ -82,7 +84,11 @@ class generator {
         for (std::size_t i = 0; i < count; ++i) array.elements.push_back(value(*type.element));
         return array;
       }
-      case slot_kind::embedded_json: return json_node::string(serialize(value(*type.element), options()));
+      case slot_kind::embedded_json: {
+        // One statement each: argument order is unspecified, and each call draws from the PRNG.
+        const json_node inner = value(*type.element);
+        return json_node::string(serialize(inner, options()));
+      }
     }
     return {};
   }
@@ -90,16 +96,24 @@ class generator {
   json_node object(const object_spec& spec) {
     json_node out = json_node::object();
     if (spec.exactly_one_member) {
+      if (rng_.percent(options_.unknown_member_percent)) {  // a line type of a newer service: kept as unknown
+        out.members.push_back({"future_line", raw_value(0)});
+        return out;
+      }
       const member_spec& m = spec.members[rng_.below(spec.members.size())];
       out.members.push_back({std::string(m.key), value(*m.type)});
       return out;
     }
-    for (const member_spec& m : spec.members) {
-      if (m.need != presence::required && !rng_.percent(options_.optional_percent)) continue;
-      const bool null = m.need == presence::optional_nullable && rng_.percent(options_.null_percent);
-      out.members.push_back({std::string(m.key), null ? json_node::null_value() : value(*m.type)});
+    for (const member_spec* m : member_order(spec)) {
+      if (m->need != presence::required && !rng_.percent(options_.optional_percent)) continue;
+      const bool null = m->need == presence::optional_nullable && rng_.percent(options_.null_percent);
+      out.members.push_back({std::string(m->key), null ? json_node::null_value() : value(*m->type)});
     }
-    order_members(out, spec);
+    if (rng_.percent(options_.unknown_member_percent)) {
+      const std::size_t at = rng_.below(out.members.size() + 1);
+      json_member future{"future_member", raw_value(0)};
+      out.members.insert(out.members.begin() + static_cast<std::ptrdiff_t>(at), std::move(future));
+    }
     return out;
   }
 
@@ -156,7 +170,7 @@ class generator {
     const std::size_t count = rng_.below(options_.max_elements + 1);
     for (std::size_t i = 0; i < count; ++i) {
       std::string key = text();
-      if (out.find(key) != nullptr) key += "#" + std::to_string(i);
+      if (out.find(key) != nullptr) key.append("#").append(std::to_string(i));  // append: g++ 12 -O3 flags "#" + string (-Wrestrict)
       out.members.push_back({std::move(key), raw_value(depth + 1)});
     }
     return out;
@@ -195,17 +209,20 @@ class generator {
   const generate_options& settings() const noexcept { return options_; }
 
  private:
-  // Puts members in one peer's order (or, sometimes, the schema's).
-  void order_members(json_node& object, const object_spec& spec) {
-    if (spec.orders.empty()) return;
+  // The members in one peer's order (or, sometimes, the schema's); members
+  // the order does not list keep their schema order after the listed ones.
+  std::vector<const member_spec*> member_order(const object_spec& spec) {
+    std::vector<const member_spec*> members;
+    for (const member_spec& m : spec.members) members.push_back(&m);
+    if (spec.orders.empty()) return members;
     const std::size_t pick = options_.vary_key_order ? rng_.below(spec.orders.size() + 1) : 0;
-    if (pick == spec.orders.size()) return;  // schema order
+    if (pick == spec.orders.size()) return members;
     const auto keys = spec.orders[pick].keys;
-    const auto rank = [&](const json_member& m) {
-      return static_cast<std::size_t>(std::find(keys.begin(), keys.end(), m.key) - keys.begin());
+    const auto rank = [&](const member_spec* m) {
+      return static_cast<std::size_t>(std::find(keys.begin(), keys.end(), m->key) - keys.begin());
     };
-    std::stable_sort(object.members.begin(), object.members.end(),
-                     [&](const json_member& a, const json_member& b) { return rank(a) < rank(b); });
+    std::stable_sort(members.begin(), members.end(), [&](const member_spec* a, const member_spec* b) { return rank(a) < rank(b); });
+    return members;
   }
 
   rng& rng_;
@@ -382,6 +399,7 @@ enum class rule_kind : std::uint8_t {
   control_character,         // a raw control character in a string
   invalid_utf8,              // a byte that is not UTF-8 in a string
   long_string,               // a string over limits::max_string_bytes
+  many_elements,             // an array over limits::max_elements
   too_deep,                  // nesting past limits::max_depth
   long_number,               // a number over limits::max_number_chars
   not_an_object,             // [] for the message
@@ -392,19 +410,21 @@ enum class rule_kind : std::uint8_t {
 };
 
 inline constexpr std::string_view rule_names[] = {
-    "missing",       "duplicate",         "duplicate_escaped", "wrong_type",   "above_range",  "below_range",
-    "not_integer",   "bad_number",        "unknown_choice",    "too_few_items", "too_many_items", "extra_line_member",
-    "empty_line",    "bad_escape",        "control_character", "invalid_utf8", "long_string",  "too_deep",
-    "long_number",   "not_an_object",     "trailing_content",  "truncated",    "empty_input",  "inside_embedded",
+    "missing",        "duplicate",         "duplicate_escaped", "wrong_type",    "above_range",
+    "below_range",    "not_integer",       "bad_number",        "unknown_choice", "too_few_items",
+    "too_many_items", "extra_line_member", "empty_line",        "bad_escape",    "control_character",
+    "invalid_utf8",   "long_string",       "many_elements",     "too_deep",      "long_number",
+    "not_an_object",  "trailing_content",  "truncated",         "empty_input",   "inside_embedded",
 };
+static_assert(std::size(rule_names) == static_cast<std::size_t>(rule_kind::inside_embedded) + 1, "a name for every rule");
 
 namespace detail {
 
 struct rule_candidate {
   rule_kind kind;
-  std::size_t site;    // index into the sites
-  std::size_t member;  // member index, for rules on an object's member
-  std::string path;
+  std::size_t site;      // index into the sites
+  std::size_t member;    // member index, for rules on an object's member
+  std::string_view key;  // that member's name (its path is the site's plus the key); empty for the site itself
   errc expected;
 };
 
@@ -434,59 +454,59 @@ inline bool hosts_anything(const slot_site& s) {
 inline std::vector<rule_candidate> rule_candidates(const std::vector<slot_site>& sites, const generate_options& options,
                                                    bool whole_message) {
   std::vector<rule_candidate> out;
-  const auto add = [&](rule_kind kind, std::size_t site, std::size_t member, std::string path, errc expected) {
-    out.push_back({kind, site, member, std::move(path), expected});
+  const auto add = [&](rule_kind kind, std::size_t site, std::size_t member, std::string_view key, errc expected) {
+    out.push_back({kind, site, member, key, expected});
   };
   for (std::size_t i = 0; i < sites.size(); ++i) {
     const slot_site& s = sites[i];
     const slot& type = *s.type;
     if (s.object != nullptr) {
       if (s.object->exactly_one_member) {
-        add(rule_kind::extra_line_member, i, 0, s.path, errc::ambiguous_sync_line);
-        add(rule_kind::empty_line, i, 0, s.path, errc::ambiguous_sync_line);
+        add(rule_kind::extra_line_member, i, 0, {}, errc::ambiguous_sync_line);
+        add(rule_kind::empty_line, i, 0, {}, errc::ambiguous_sync_line);
       }
       for (std::size_t j = 0; j < s.node->members.size(); ++j) {
         const member_spec* m = find_member(*s.object, s.node->members[j].key);
         if (m == nullptr) continue;
-        const std::string path = join_path(s.path, m->key);
-        if (m->need == presence::required && !s.object->exactly_one_member) add(rule_kind::missing_member, i, j, path, errc::missing_field);
+        if (m->need == presence::required && !s.object->exactly_one_member) add(rule_kind::missing_member, i, j, m->key, errc::missing_field);
         // A sync line's member twice is two members: ambiguous before it is a duplicate.
         const errc duplicate = s.object->exactly_one_member ? errc::ambiguous_sync_line : errc::duplicate_key;
-        add(rule_kind::duplicate_member, i, j, path, duplicate);
-        add(rule_kind::duplicate_member_escaped, i, j, path, duplicate);
+        add(rule_kind::duplicate_member, i, j, m->key, duplicate);
+        add(rule_kind::duplicate_member_escaped, i, j, m->key, duplicate);
       }
     }
     if (s.node->type == json_type::null) continue;  // a nullable member written as null: no value to break
     // The message itself of the wrong type is not_an_object, below.
-    if (type.kind != slot_kind::raw_value && s.parent != nullptr) add(rule_kind::wrong_type, i, 0, s.path, errc::wrong_type);
+    if (type.kind != slot_kind::raw_value && s.parent != nullptr) add(rule_kind::wrong_type, i, 0, {}, errc::wrong_type);
     if (is_integer_slot(type)) {
-      add(rule_kind::above_range, i, 0, s.path, errc::number_out_of_range);
-      add(rule_kind::below_range, i, 0, s.path, errc::number_out_of_range);
-      add(rule_kind::not_integer, i, 0, s.path, type.fraction);
-      if (type.kind != slot_kind::int_string) add(rule_kind::bad_number, i, 0, s.path, errc::invalid_number);
+      add(rule_kind::above_range, i, 0, {}, errc::number_out_of_range);
+      add(rule_kind::below_range, i, 0, {}, errc::number_out_of_range);
+      add(rule_kind::not_integer, i, 0, {}, type.fraction);
+      if (type.kind != slot_kind::int_string) add(rule_kind::bad_number, i, 0, {}, errc::invalid_number);
     }
-    if (type.kind == slot_kind::choice && type.unknown_choice != errc::ok) add(rule_kind::unknown_choice, i, 0, s.path, type.unknown_choice);
+    if (type.kind == slot_kind::choice && type.unknown_choice != errc::ok) add(rule_kind::unknown_choice, i, 0, {}, type.unknown_choice);
     if (type.kind == slot_kind::text) {
-      add(rule_kind::bad_escape, i, 0, s.path, errc::invalid_string);
-      add(rule_kind::control_character, i, 0, s.path, errc::invalid_string);
-      if (options.allow_invalid_utf8) add(rule_kind::invalid_utf8, i, 0, s.path, errc::invalid_utf8);
-      if (options.include_large_limits) add(rule_kind::long_string, i, 0, s.path, errc::string_too_long);
+      add(rule_kind::bad_escape, i, 0, {}, errc::invalid_string);
+      add(rule_kind::control_character, i, 0, {}, errc::invalid_string);
+      if (options.allow_invalid_utf8) add(rule_kind::invalid_utf8, i, 0, {}, errc::invalid_utf8);
+      if (options.include_large_limits) add(rule_kind::long_string, i, 0, {}, errc::string_too_long);
     }
     if (type.kind == slot_kind::array) {
-      if (type.too_few != errc::ok && type.min_items > 0) add(rule_kind::too_few_items, i, 0, s.path, type.too_few);
-      if (type.too_many != errc::ok) add(rule_kind::too_many_items, i, 0, s.path, type.too_many);
+      if (type.too_few != errc::ok && type.min_items > 0) add(rule_kind::too_few_items, i, 0, {}, type.too_few);
+      if (type.too_many != errc::ok) add(rule_kind::too_many_items, i, 0, {}, type.too_many);
     }
-    if (type.kind == slot_kind::embedded_json && parse_json(s.node->text)) add(rule_kind::inside_embedded, i, 0, s.path, errc::ok);
+    if (type.kind == slot_kind::embedded_json && parse_json(s.node->text)) add(rule_kind::inside_embedded, i, 0, {}, errc::ok);
   }
   if (std::any_of(sites.begin(), sites.end(), hosts_anything)) {
-    add(rule_kind::too_deep, 0, 0, "", errc::depth_exceeded);
-    add(rule_kind::long_number, 0, 0, "", errc::number_too_long);
+    add(rule_kind::too_deep, 0, 0, {}, errc::depth_exceeded);
+    add(rule_kind::long_number, 0, 0, {}, errc::number_too_long);
+    if (options.include_large_limits) add(rule_kind::many_elements, 0, 0, {}, errc::too_many_elements);
   }
-  add(rule_kind::trailing_content, 0, 0, "", errc::trailing_content);
-  add(rule_kind::truncated, 0, 0, "", errc::invalid_json);
+  add(rule_kind::trailing_content, 0, 0, {}, errc::trailing_content);
+  add(rule_kind::truncated, 0, 0, {}, errc::invalid_json);
   if (whole_message) {
-    add(rule_kind::not_an_object, 0, 0, "", errc::wrong_type);
-    add(rule_kind::empty_input, 0, 0, "", errc::empty_input);
+    add(rule_kind::not_an_object, 0, 0, {}, errc::wrong_type);
+    add(rule_kind::empty_input, 0, 0, {}, errc::empty_input);
   }
   return out;
 }
@@ -542,6 +562,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
   const rule_candidate& c = *of_kind[random.below(of_kind.size())];
   slot_site& site = sites[c.site];
   json_node& node = *site.node;
+  const std::string path = c.key.empty() ? site.path : join_path(site.path, c.key);  // the root's path is empty
   const slot& slot_type = *site.type;
   const serialize_options options = g.options();
   switch (kind) {
@@ -580,23 +601,36 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
     case rule_kind::bad_number: node = json_node::verbatim("01"); break;
     case rule_kind::unknown_choice: node = json_node::string("NOT_AN_OP"); break;
     case rule_kind::too_few_items: node.elements.resize(slot_type.min_items - 1); break;
-    case rule_kind::too_many_items:
-      while (node.elements.size() <= slot_type.max_items) node.elements.push_back(g.value(*slot_type.element));
+    case rule_kind::too_many_items: {
+      // Small extra elements: only their number matters, and 51 full transactions would dominate the run time.
+      const generate_options smallest{.max_transactions = 0, .max_ops = 0, .max_buckets = 0, .max_elements = 0,
+                                      .max_string_bytes = 2, .optional_percent = 0};
+      generator small(random, smallest);
+      while (node.elements.size() <= slot_type.max_items) node.elements.push_back(small.value(*slot_type.element));
       break;
+    }
     case rule_kind::bad_escape: node = json_node::verbatim("\"a\\qb\""); break;
     case rule_kind::control_character: node = json_node::verbatim("\"a\x01" "b\""); break;
     case rule_kind::invalid_utf8: node.text += "\xff"; break;
     case rule_kind::long_string: node = json_node::string(std::string(defaults.max_string_bytes + 1, 'a')); break;
     case rule_kind::too_deep:
-    case rule_kind::long_number: {
+    case rule_kind::long_number:
+    case rule_kind::many_elements: {
       std::vector<slot_site*> hosts;
       for (slot_site& s : sites) {
         if (hosts_anything(s)) hosts.push_back(&s);
       }
       json_node& host = *hosts[random.below(hosts.size())]->node;
-      json_node value = kind == rule_kind::too_deep ? nested_arrays(defaults.max_depth + 1)
-                                                    : json_node::number("1" + std::string(defaults.max_number_chars, '0'));
-      host.members.push_back({kind == rule_kind::too_deep ? "deep" : "long", std::move(value)});
+      if (kind == rule_kind::too_deep) {
+        host.members.push_back({"deep", nested_arrays(defaults.max_depth + 1)});
+      } else if (kind == rule_kind::long_number) {
+        host.members.push_back({"long", json_node::number(std::string(defaults.max_number_chars, '0').insert(0, "1"))});
+      } else {
+        std::string zeros(2 * (defaults.max_elements + 1), ',');  // "[0,0,...,0]", one element too many
+        for (std::size_t i = 0; i < zeros.size(); i += 2) zeros[i] = '0';
+        zeros.back() = ']';
+        host.members.push_back({"many", json_node::verbatim(zeros.insert(0, "["))});
+      }
       break;
     }
     case rule_kind::not_an_object: node = json_node::array(); break;
@@ -607,7 +641,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
       broken_rule inner_rule = break_one_rule(*inner, *slot_type.element, g, inner_text, false);
       node.text = std::move(inner_text);
       serialize(document, options, text);
-      return {inner_rule.kind, inner_rule.path.empty() ? c.path : c.path + ">" + inner_rule.path, inner_rule.expected};
+      return {inner_rule.kind, inner_rule.path.empty() ? path : path + ">" + inner_rule.path, inner_rule.expected};
     }
     default: break;  // the rules on the text, below
   }
@@ -615,7 +649,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
   if (kind == rule_kind::trailing_content) text += " 0";
   if (kind == rule_kind::truncated) text.pop_back();
   if (kind == rule_kind::empty_input) text.clear();
-  return {kind, c.path, c.expected};
+  return {kind, path, c.expected};
 }
 
 }  // namespace detail

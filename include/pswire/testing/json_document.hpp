@@ -69,6 +69,7 @@ struct json_node {
 
   // The first member named `key`, or nullptr.
   json_node* find(std::string_view key);
+  const json_node* find(std::string_view key) const;
 
  private:
   static json_node with_text(json_type type, std::string text);
@@ -100,11 +101,14 @@ inline json_node json_node::verbatim(std::string text) { return with_text(json_t
 inline json_node json_node::array() { return with_text(json_type::array, {}); }
 inline json_node json_node::object() { return with_text(json_type::object, {}); }
 
-inline json_node* json_node::find(std::string_view key) {
-  for (json_member& m : members) {
+inline const json_node* json_node::find(std::string_view key) const {
+  for (const json_member& m : members) {
     if (m.key == key) return &m.value;
   }
   return nullptr;
+}
+inline json_node* json_node::find(std::string_view key) {
+  return const_cast<json_node*>(static_cast<const json_node&>(*this).find(key));
 }
 
 // ---------------------------------------------------------------------------

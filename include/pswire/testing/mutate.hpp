@@ -123,7 +123,10 @@ inline bool mutate_document(json_node& document, const slot& type, generator& g,
       const std::size_t op = e.empty() ? 0 : random.below(3);
       if (op == 0) e.insert(e.begin() + static_cast<std::ptrdiff_t>(at), e.empty() ? interesting_scalar(random) : e[random.below(e.size())]);
       else if (op == 1) e.erase(e.begin() + static_cast<std::ptrdiff_t>(random.below(e.size())));
-      else std::swap(e[random.below(e.size())], e[random.below(e.size())]);
+      else {
+        const std::size_t first = random.below(e.size()), second = random.below(e.size());  // drawn in this order
+        std::swap(e[first], e[second]);
+      }
       return false;
     }
     case 6: {  // a value at the edge of what decoders read
@@ -143,8 +146,9 @@ inline bool mutate_document(json_node& document, const slot& type, generator& g,
       if (objects.empty()) break;
       slot_site& s = *objects[random.below(objects.size())];
       const member_spec& m = s.object->members[random.below(s.object->members.size())];
-      s.node->members.insert(s.node->members.begin() + static_cast<std::ptrdiff_t>(random.below(s.node->members.size() + 1)),
-                             {std::string(m.key), g.value(*m.type)});
+      const std::size_t at = random.below(s.node->members.size() + 1);  // before the value: both draw from the PRNG
+      json_member added{std::string(m.key), g.value(*m.type)};
+      s.node->members.insert(s.node->members.begin() + static_cast<std::ptrdiff_t>(at), std::move(added));
       return false;
     }
   }
@@ -180,7 +184,8 @@ inline std::size_t mutate_message(std::span<const message_kind> kinds, std::uint
   if (!document) {
     // Not JSON: the byte mutator's business, or a fresh message to start from.
     if (raw != nullptr && random.percent(50)) return raw(data, size, max_size);
-    serialize(g.value(kind_schema(kind)), g.options(), text);
+    const json_node fresh = g.value(kind_schema(kind));
+    serialize(fresh, g.options(), text);
     return detail::emit(text, data, max_size, size);
   }
   if (!detail::mutate_document(*document, kind_schema(kind), g, text)) serialize(*document, g.options(), text);

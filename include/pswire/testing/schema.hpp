@@ -84,8 +84,6 @@ struct slot {
 
 namespace schema {
 
-constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
-constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t int32_min = std::numeric_limits<std::int32_t>::min();
 constexpr std::int64_t int32_max = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t max_safe_integer = (std::int64_t{1} << 53) - 1;
@@ -241,13 +239,15 @@ inline constexpr slot checksum{.kind = slot_kind::int_number,
 inline constexpr slot priority{.kind = slot_kind::int_number, .min = 0, .max = int32_max - 1};
 inline constexpr slot int32_number{.kind = slot_kind::int_number, .min = int32_min, .max = int32_max};
 
+inline constexpr slot raw_array{.kind = slot_kind::array, .element = &raw_value};
 inline constexpr member_spec bucket_members[] = {
     {"bucket", &text, presence::required},
     {"checksum", &checksum, presence::required},
     {"count", &any_int64, presence::optional_nullable},
     {"priority", &priority, presence::optional_nullable},
+    {"subscriptions", &raw_array, presence::optional_nullable},
 };
-inline constexpr std::string_view bucket_service_order[] = {"bucket", "checksum", "count", "priority"};
+inline constexpr std::string_view bucket_service_order[] = {"bucket", "checksum", "count", "priority", "subscriptions"};
 inline constexpr key_order bucket_orders[] = {{"service", bucket_service_order}};
 inline constexpr object_spec bucket{bucket_members, bucket_orders};
 inline constexpr slot bucket_slot{.kind = slot_kind::object, .object = &bucket};
@@ -258,8 +258,9 @@ inline constexpr member_spec checkpoint_members[] = {
     {"last_op_id", &id_string, presence::required},
     {"write_checkpoint", &id_string, presence::optional_nullable},
     {"buckets", &bucket_array, presence::required},
+    {"streams", &raw_value, presence::optional},
 };
-inline constexpr std::string_view checkpoint_service_order[] = {"last_op_id", "write_checkpoint", "buckets"};
+inline constexpr std::string_view checkpoint_service_order[] = {"last_op_id", "write_checkpoint", "buckets", "streams"};
 inline constexpr key_order checkpoint_orders[] = {{"service", checkpoint_service_order}};
 inline constexpr object_spec checkpoint{checkpoint_members, checkpoint_orders};
 
@@ -374,16 +375,19 @@ inline constexpr member_spec poc_fatal_members[] = {
     {"failed_operation", &failed_operation_slot, presence::required},
 };
 inline constexpr member_spec not_attempted_members[] = {{"status", &not_attempted_literal, presence::required}};
+// Any other status: a newer server's; kept whole as unknown_status (docs/results.md).
+inline constexpr member_spec unknown_status_members[] = {{"status", &text, presence::required}};
 inline constexpr object_spec success_result{success_members, result_orders};
 inline constexpr object_spec poc_success_result{poc_success_members, result_orders};
 inline constexpr object_spec retryable_result{retryable_members, result_orders};
 inline constexpr object_spec fatal_result{fatal_members, result_orders};
 inline constexpr object_spec poc_fatal_result{poc_fatal_members, result_orders};
 inline constexpr object_spec not_attempted_result{not_attempted_members, result_orders};
+inline constexpr object_spec unknown_status_result{unknown_status_members, result_orders};
 inline constexpr const object_spec* result_variants[] = {&success_result, &retryable_result, &fatal_result,
-                                                         &not_attempted_result};
+                                                         &not_attempted_result, &unknown_status_result};
 inline constexpr const object_spec* poc_result_variants[] = {&poc_success_result, &retryable_result, &poc_fatal_result,
-                                                             &not_attempted_result};
+                                                             &not_attempted_result, &unknown_status_result};
 inline constexpr slot result_slot{.kind = slot_kind::object_variant, .variants = result_variants};
 inline constexpr slot poc_result_slot{.kind = slot_kind::object_variant, .variants = poc_result_variants};
 
