@@ -274,44 +274,30 @@ class sqlite_backend {
     return db_.exec("ROLLBACK");
   }
 
-  lookup<failure> applied_through(std::string_view client_key) {
-    return read_int64("SELECT transaction_id FROM applied_transactions WHERE client_key = ?", client_key);
+  lookup<failure> read_number(stored_number which, std::string_view key) {
+    const number_table t = number_tables(which);
+    sqlite_detail::statement select(db_, concat("SELECT ", t.value, " FROM ", t.table, " WHERE ", t.key, " = ?"));
+    select.bind(key);
+    return select.first_int64();
   }
-  std::optional<failure> record_applied(std::string_view client_key, std::int64_t transaction_id) {
-    return write_int64("INSERT INTO applied_transactions(client_key, transaction_id) VALUES (?, ?) "
-                       "ON CONFLICT(client_key) DO UPDATE SET transaction_id = excluded.transaction_id",
-                       client_key, transaction_id);
-  }
-  lookup<failure> stored_checkpoint_request(std::string_view client_id) {
-    return read_int64("SELECT request_id FROM checkpoint_requests WHERE client_id = ?", client_id);
-  }
-  std::optional<failure> store_checkpoint_request(std::string_view client_id, std::int64_t request_id) {
-    return write_int64("INSERT INTO checkpoint_requests(client_id, request_id) VALUES (?, ?) "
-                       "ON CONFLICT(client_id) DO UPDATE SET request_id = excluded.request_id",
-                       client_id, request_id);
+  std::optional<failure> store_number(stored_number which, std::string_view key, std::int64_t value) {
+    const number_table t = number_tables(which);
+    sqlite_detail::statement store(db_, concat("INSERT INTO ", t.table, "(", t.key, ", ", t.value, ") VALUES (?, ?) ON CONFLICT(",
+                                               t.key, ") DO UPDATE SET ", t.value, " = excluded.", t.value));
+    store.bind(key);
+    store.bind(value);
+    return store.run();
   }
 
-  pswire::classification classify(const failure& f) const {
+  static pswire::classification classify(const failure& f) {
     return pswire::classify({.number = f.extended_code}, sqlite_detail::sqlite_rules::table);
   }
-  void write_failure_code(pswire::json_writer& w, const failure& f) const {
+  static void write_failure_code(pswire::json_writer& w, const failure& f) {
     w.key("sqlite_code");
     w.int_value(f.extended_code);
   }
 
  private:
-  lookup<failure> read_int64(const char* sql, std::string_view key) {
-    sqlite_detail::statement select(db_, sql);
-    select.bind(key);
-    return select.first_int64();
-  }
-  std::optional<failure> write_int64(const char* sql, std::string_view key, std::int64_t value) {
-    sqlite_detail::statement write(db_, sql);
-    write.bind(key);
-    write.bind(value);
-    return write.run();
-  }
-
   sqlite_detail::database db_;
 };
 

@@ -8,15 +8,14 @@
 //   std::optional<failure> begin();    // opens one database transaction
 //   std::optional<failure> apply(const pswire::crud_entry<>& op);  // PUT upsert, PATCH, DELETE
 //   std::optional<failure> commit();
-//   std::optional<failure> rollback();
-//   // Idempotency, inside the open transaction: the highest transaction_id
-//   // applied for this client, and recording a new one with the changes.
-//   lookup<failure> applied_through(std::string_view client_key);
-//   std::optional<failure> record_applied(std::string_view client_key, std::int64_t transaction_id);
-//   // The checkpoint request store (the service's per-client counter).
-//   lookup<failure> stored_checkpoint_request(std::string_view client_id);
-//   std::optional<failure> store_checkpoint_request(std::string_view client_id, std::int64_t request_id);
-//   pswire::classification classify(const failure&) const;  // with the backend's classification table
+//   std::optional<failure> rollback();  // succeeds when nothing is open (BEGIN failed, connection lost)
+//   // One number per key, in the table number_tables names (in the open
+//   // transaction): the highest transaction_id applied per client (the
+//   // idempotency mark, written with the changes) and the checkpoint request
+//   // id per client (the service's counter).
+//   lookup<failure> read_number(stored_number, std::string_view key);
+//   std::optional<failure> store_number(stored_number, std::string_view key, std::int64_t value);
+//   pswire::classification classify(const failure&) const;  // with the backend's classification table (may be static)
 //   void write_failure_code(pswire::json_writer&, const failure&) const;  // its members of the details object
 #pragma once
 
@@ -50,6 +49,24 @@ struct lookup {
   std::optional<Failure> failure;
 };
 
+// The two numbers a backend keeps per key, each in its own table.
+enum class stored_number { applied_transaction, checkpoint_request };
+struct number_table {
+  std::string_view table, key, value;  // the table and its key and value columns
+};
+constexpr number_table number_tables(stored_number n) {
+  return n == stored_number::applied_transaction ? number_table{"applied_transactions", "client_key", "transaction_id"}
+                                                 : number_table{"checkpoint_requests", "client_id", "request_id"};
+}
+
+// SQL from pieces (the number tables' names are the backends' own, never the client's).
+template <class... Parts>
+std::string concat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
 template <class B>
 concept write_backend = requires(B& db, const B& cdb, const pswire::crud_entry<>& op, std::string_view text,
                                  std::int64_t number, const typename B::failure& f, pswire::json_writer& w) {
@@ -58,10 +75,8 @@ concept write_backend = requires(B& db, const B& cdb, const pswire::crud_entry<>
   { db.apply(op) } -> std::same_as<std::optional<typename B::failure>>;
   { db.commit() } -> std::same_as<std::optional<typename B::failure>>;
   { db.rollback() } -> std::same_as<std::optional<typename B::failure>>;
-  { db.applied_through(text) } -> std::same_as<lookup<typename B::failure>>;
-  { db.record_applied(text, number) } -> std::same_as<std::optional<typename B::failure>>;
-  { db.stored_checkpoint_request(text) } -> std::same_as<lookup<typename B::failure>>;
-  { db.store_checkpoint_request(text, number) } -> std::same_as<std::optional<typename B::failure>>;
+  { db.read_number(stored_number::applied_transaction, text) } -> std::same_as<lookup<typename B::failure>>;
+  { db.store_number(stored_number::applied_transaction, text, number) } -> std::same_as<std::optional<typename B::failure>>;
   { cdb.classify(f) } -> std::same_as<pswire::classification>;
   cdb.write_failure_code(w, f);
 };
@@ -111,7 +126,7 @@ transaction_outcome<typename Backend::failure> run_transaction(Backend& db, cons
   out.failure = db.begin();
   if (out.failure) return out;
   if (tx.transaction_id) {  // without an id there is nothing to compare: the transaction is applied
-    auto mark = db.applied_through(client_key);
+    auto mark = db.read_number(stored_number::applied_transaction, client_key);
     out.failure = mark.failure;
     out.already_applied = !out.failure && mark.value && *tx.transaction_id <= *mark.value;
   }
@@ -121,7 +136,7 @@ transaction_outcome<typename Backend::failure> run_transaction(Backend& db, cons
   }
   // Recorded in the same database transaction as the changes: both or neither.
   if (!out.failure && !out.already_applied && tx.transaction_id) {
-    out.failure = db.record_applied(client_key, *tx.transaction_id);
+    out.failure = db.store_number(stored_number::applied_transaction, client_key, *tx.transaction_id);
   }
   if (!out.failure) out.failure = db.commit();  // a failed commit has no operation_index
   return out;
@@ -227,10 +242,10 @@ http_response handle_checkpoint_request(Backend& db, std::string_view body, cons
     return detail::internal_error(ctx, f.message);
   };
   if (auto f = db.begin()) return failed(*f);
-  auto stored = db.stored_checkpoint_request(request->client_id);
+  auto stored = db.read_number(stored_number::checkpoint_request, request->client_id);
   if (stored.failure) return failed(*stored.failure);
   const auto outcome = pswire::apply_checkpoint_request(stored.value, request->checkpoint_request_id);
-  if (auto f = db.store_checkpoint_request(request->client_id, outcome.stored)) return failed(*f);
+  if (auto f = db.store_number(stored_number::checkpoint_request, request->client_id, outcome.stored)) return failed(*f);
   if (auto f = db.commit()) return failed(*f);
   pswire::write_checkpoint_request_response(w, {outcome.stored});
   log(ctx, "server: checkpoint request %lld from %s: stored %lld\n", static_cast<long long>(request->checkpoint_request_id),

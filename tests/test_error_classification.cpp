@@ -67,6 +67,8 @@ TEST_CASE("Postgres: SQLSTATE and transport codes, one expectation per row") {
       {"invalid_text_representation, class 22", {.code = "22P02"}, fatal(error_codes::invalid_data)},
       {"undefined_table, class 42", {.code = "42P01"}, fatal(error_codes::schema_mismatch)},
       {"insufficient_privilege (reference test)", {.code = "42501"}, fatal(error_codes::schema_mismatch)},
+      {"program_limit_exceeded (pswire): an index row too large, from Postgres 15 (tests/postgres)", {.code = "54000"},
+       fatal(error_codes::invalid_data)},
       {"ECONNREFUSED", {.code = "ECONNREFUSED"}, retry},
       {"ECONNRESET", {.code = "ECONNRESET"}, retry},
       {"ETIMEDOUT", {.code = "ETIMEDOUT"}, retry},

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config libsimdjson-dev libboost-dev doctest-dev
   libc++-14-dev libc++abi-14-dev  # the clang 14 + libc++ CI variant
   libsqlite3-dev python3 clang-tidy-14  # examples, test scripts, tools/tidy.sh
+  postgresql libpq-dev  # the Postgres example and its tests (label postgres), which start their own cluster
   libbenchmark-dev nlohmann-json3-dev rapidjson-dev  # for bench/, which CI builds
   libbson-dev  # the reference for the BSON reader: tests, fuzz and bench only
   ${PSWIRE_EXTRA_PACKAGES:-})

@@ -6930,6 +6930,10 @@ inline constexpr classification_rule postgres[] = {
     code_starts_with("23", fatal(error_codes::constraint_violation)),
     code_starts_with("22", fatal(error_codes::invalid_data)),
     code_starts_with("42", fatal(error_codes::schema_mismatch)),
+    // pswire: program limit exceeded. Postgres 15 answers a row id too long for
+    // its primary key index with 54000 ("index row requires 9016 bytes"): the
+    // data is beyond a limit and no retry helps, like 22001 value too long.
+    code_starts_with("54", fatal(error_codes::invalid_data)),
     code_is("ECONNREFUSED", retryable),
     code_is("ECONNRESET", retryable),
     code_is("ETIMEDOUT", retryable),
