@@ -3,6 +3,10 @@
 
 #include "fuzz_support.hpp"
 
+#ifdef PSWIRE_FUZZ_STRUCTURED
+PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::batch, pswire::message_kind::transaction)
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::batch_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -4,6 +4,12 @@
 
 #include "fuzz_support.hpp"
 
+#ifdef PSWIRE_FUZZ_STRUCTURED
+PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::checkpoint_request, pswire::message_kind::checkpoint_response,
+                              pswire::message_kind::write_checkpoint_response, pswire::message_kind::custom_checkpoint_request,
+                              pswire::message_kind::custom_checkpoint_response, pswire::message_kind::service_error)
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::checkpoint_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -3,6 +3,11 @@
 
 #include "fuzz_support.hpp"
 
+#ifdef PSWIRE_FUZZ_STRUCTURED
+PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::crud_row, pswire::message_kind::ps_crud, pswire::message_kind::sdk_entry,
+                              pswire::message_kind::upload_entry)
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::crud_decoder decoder;
   static std::string scratch;

@@ -4,6 +4,11 @@
 #include "fuzz_support.hpp"
 #include <vector>
 
+#ifdef PSWIRE_FUZZ_STRUCTURED
+PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::result, pswire::message_kind::poc_result, pswire::message_kind::batch_result,
+                              pswire::message_kind::message_response)
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::result_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -4,6 +4,10 @@
 
 #include "fuzz_support.hpp"
 
+#ifdef PSWIRE_FUZZ_STRUCTURED
+PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::sync_line)
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static pswire::sync_line_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,5 +1,7 @@
 // Runs a fuzz target over files and directories (its corpus) without
-// libFuzzer, so every target also runs in the normal test suite.
+// libFuzzer, so every target also runs in the normal test suite. Like
+// libFuzzer it calls the target's LLVMFuzzerInitialize first (fuzz_support.hpp:
+// it names simdjson's kernel and exits 78, ctest's skip, under one this CPU lacks).
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -7,6 +9,7 @@
 #include <iterator>
 #include <string>
 
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv);
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace {
@@ -19,6 +22,7 @@ std::size_t replay_file(const std::filesystem::path& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  LLVMFuzzerInitialize(&argc, &argv);
   std::size_t inputs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path path(argv[i]);
