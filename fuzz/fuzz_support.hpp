@@ -26,6 +26,7 @@
 #include <pswire/core/errors.hpp>
 #include <pswire/core/json_writer.hpp>
 #include <pswire/core/limits.hpp>
+#include <pswire/testing/simdjson_kernel.hpp>
 #include <simdjson.h>
 
 // The structure-aware build of a target: PSWIRE_STRUCTURE_AWARE_FUZZER(kinds...)
@@ -37,10 +38,6 @@
 
 namespace fuzz_support {
 
-// The exit code of a run under a kernel this CPU lacks: ctest's SKIP_RETURN_CODE.
-// Not 77, libFuzzer's exit code for a finding (-error_exitcode).
-inline constexpr int kernel_unsupported_exit_code = 78;
-
 [[noreturn]] inline void property_failed(const char* what, std::string_view detail) {
   std::fprintf(stderr, "property violated: %s\n%.*s\n", what, static_cast<int>(detail.size()), detail.data());
   std::abort();
@@ -48,37 +45,11 @@ inline constexpr int kernel_unsupported_exit_code = 78;
 
 }  // namespace fuzz_support
 
-// simdjson's stage 1 runs in libsimdjson, which picks its kernel (icelake,
-// haswell, westmere, fallback on x86-64) from the CPU at run time, unless
-// SIMDJSON_FORCE_IMPLEMENTATION names one. libFuzzer calls this before the
-// first input, replay_main.cpp too: it names the kernel that runs and refuses
-// to run under another one than asked for, so a run never silently covers
-// the detected kernel instead. Defined here, in the one fuzz TU of each binary.
+// libFuzzer calls this before the first input, replay_main.cpp too: the run
+// names its simdjson kernel and refuses another than forced (simdjson_kernel.hpp).
+// Defined here, in the one fuzz TU of each binary.
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  const char* requested = std::getenv("SIMDJSON_FORCE_IMPLEMENTATION");
-  if (requested != nullptr) {
-    const simdjson::implementation* kernel = simdjson::get_available_implementations()[requested];
-    if (kernel == nullptr) {
-      // libsimdjson would install its "unsupported" implementation: every parse fails.
-      std::fprintf(stderr, "SIMDJSON_FORCE_IMPLEMENTATION=%s: libsimdjson has no such kernel; it has:", requested);
-      for (const simdjson::implementation* available : simdjson::get_available_implementations()) {
-        std::fprintf(stderr, " %s", available->name().c_str());
-      }
-      std::fprintf(stderr, "\n");
-      std::exit(EXIT_FAILURE);
-    }
-    // Checked before the kernel is installed: forced, it would run anyway and die on an illegal instruction.
-    if (!kernel->supported_by_runtime_system()) {
-      std::fprintf(stderr, "skipped: this CPU cannot run simdjson's %s kernel (%s)\n", requested, kernel->description().c_str());
-      std::exit(fuzz_support::kernel_unsupported_exit_code);
-    }
-  }
-  const std::string& active = simdjson::get_active_implementation()->name();
-  std::fprintf(stderr, "simdjson stage-1 kernel: %s (%s)\n", active.c_str(), requested != nullptr ? "forced" : "detected");
-  if (requested != nullptr && active != requested) {
-    std::fprintf(stderr, "SIMDJSON_FORCE_IMPLEMENTATION=%s, but libsimdjson runs %s\n", requested, active.c_str());
-    std::exit(EXIT_FAILURE);
-  }
+  if (const int code = pswire::testing::check_simdjson_kernel(); code != 0) std::exit(code);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <pswire/core/errors.hpp>
+#include <pswire/testing/simdjson_kernel.hpp>
 
 namespace {
 std::size_t refused_messages = 0, disagreements = 0;
@@ -27,6 +28,7 @@ void pswire_verify_diagnosis(std::string_view message, pswire::errc fast, pswire
 std::size_t diagnosis_disagreements() { return disagreements; }
 
 int main(int argc, char** argv) {
+  if (const int code = pswire::testing::check_simdjson_kernel(); code != 0) return code;
   doctest::Context context(argc, argv);
   const int status = context.run();
   if (context.shouldExit()) return status;

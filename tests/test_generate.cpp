@@ -15,6 +15,14 @@ using namespace pswire::testing;
 
 namespace {
 
+// The mutator speaks libFuzzer's bytes; the tests read them as the chars they are.
+std::string_view as_chars(const std::uint8_t* bytes, std::size_t size) {
+  return {reinterpret_cast<const char*>(bytes), size};  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+const std::uint8_t* as_bytes(const std::string& text) {
+  return reinterpret_cast<const std::uint8_t*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+
 constexpr std::uint64_t seeds_per_kind = 300;
 
 message_kind kind_at(std::size_t i) { return static_cast<message_kind>(i); }
@@ -111,7 +119,7 @@ TEST_CASE("generated and mutated bytes are pinned: the same with g++ and clang, 
       if (valid.size() > buffer.size()) continue;
       std::memcpy(buffer.data(), valid.data(), valid.size());
       const std::size_t size = mutate_message({}, buffer.data(), valid.size(), buffer.size(), static_cast<unsigned>(seed));
-      mix(std::string_view(reinterpret_cast<const char*>(buffer.data()), size));
+      mix(as_chars(buffer.data(), size));
     }
   }
   CHECK(hash == 3733474916032090194ull);
@@ -199,6 +207,7 @@ TEST_CASE("the knobs bound sizes and pick the peers' key orders") {
     const auto keys = keys_of(generate_valid(message_kind::upload_entry, seed, fixed));
     const auto& order = schema::upload_order;
     std::vector<std::size_t> ranks;
+    ranks.reserve(keys.size());
     for (const std::string& key : keys) ranks.push_back(static_cast<std::size_t>(std::find(std::begin(order), std::end(order), key) - std::begin(order)));
     CHECK(std::is_sorted(ranks.begin(), ranks.end()));
   }
@@ -250,7 +259,7 @@ TEST_CASE("escaped keys and every spelling decode like the plain message") {
 namespace {
 std::size_t raw_calls = 0;
 // A byte mutator of libFuzzer's shape: flips the first byte.
-std::size_t flip_first_byte(std::uint8_t* data, std::size_t size, std::size_t) {
+std::size_t flip_first_byte(std::uint8_t* data, std::size_t size, std::size_t /*max_size*/) {
   ++raw_calls;
   if (size != 0) data[0] = static_cast<std::uint8_t>(data[0] ^ 0x20);
   return size;
@@ -278,7 +287,7 @@ TEST_CASE("the mutator stays within max_size, is deterministic and yields accept
       REQUIRE(size <= max_size);
       CHECK(size == size_again);
       CHECK(std::memcmp(buffer.data(), again.data(), size) == 0);
-      const std::string mutated(reinterpret_cast<const char*>(buffer.data()), size);
+      const std::string mutated(as_chars(buffer.data(), size));
       errc code{};
       canonical(codec, kind_at(k), mutated, code);
       (code == errc::ok ? outcomes[kind_at(k)].first : outcomes[kind_at(k)].second)++;
@@ -313,15 +322,15 @@ TEST_CASE("crossover splices a slot of b into a, deterministically and within ma
   for (unsigned seed = 0; seed < 100; ++seed) {
     const std::string a = generate_valid(message_kind::batch, seed), b = generate_valid(message_kind::batch, seed + 1000);
     std::vector<std::uint8_t> out(a.size() + b.size()), out_again(a.size() + b.size());
-    const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
-    const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
+    const auto* pa = as_bytes(a);
+    const auto* pb = as_bytes(b);
     const std::size_t max_out = 16 + seed * 40;
     const std::size_t n = cross_over_messages(kinds, pa, a.size(), pb, b.size(), out.data(), std::min(max_out, out.size()), seed);
     const std::size_t n_again = cross_over_messages(kinds, pa, a.size(), pb, b.size(), out_again.data(), std::min(max_out, out.size()), seed);
     REQUIRE(n <= std::min(max_out, out.size()));
     CHECK(n == n_again);
     CHECK(std::memcmp(out.data(), out_again.data(), n) == 0);
-    const std::string spliced(reinterpret_cast<const char*>(out.data()), n);
+    const std::string spliced(as_chars(out.data(), n));
     errc code{};
     canonical(codec, message_kind::batch, spliced, code);
     if (code == errc::ok && canonical(codec, message_kind::batch, spliced, code) != canonical(codec, message_kind::batch, a, code)) ++changed;
@@ -333,7 +342,7 @@ PSWIRE_STRUCTURE_AWARE_FUZZER(pswire::message_kind::batch, pswire::message_kind:
 
 TEST_CASE("PSWIRE_STRUCTURE_AWARE_FUZZER defines both hooks, without libFuzzer linked") {
   std::uint8_t data[512] = R"({"transactions":[{"crud":[]}]})";
-  const std::size_t size = std::strlen(reinterpret_cast<const char*>(data));
+  const std::size_t size = std::char_traits<char>::length(as_chars(data, sizeof data).data());
   const std::size_t mutated = LLVMFuzzerCustomMutator(data, size, sizeof data, 5);
   CHECK(mutated <= sizeof data);
   std::uint8_t out[512];

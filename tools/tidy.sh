@@ -3,8 +3,8 @@
 # fails on any finding (WarningsAsErrors: '*'). Header findings are reported for
 # include/pswire only.
 # By default it checks a representative set of translation units that together
-# include every pswire header: the CLI, the demo, one doctest file and one fuzz
-# target (about 2 minutes on 2 cores). TIDY_ALL=1 checks every translation unit
+# include every pswire header: the CLI, the examples, the testing headers' tests,
+# two fuzz targets and the fault harness (about 4 minutes on 2 cores). TIDY_ALL=1 checks every translation unit
 # in the build (about 10 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,8 @@ if [ "${TIDY_ALL:-}" = 1 ]; then
     "$build/compile_commands.json")
 else
   units=(tools/pswire.cpp examples/demo.cpp examples/client.cpp examples/server.cpp tests/test_results.cpp
-    tests/test_interop.cpp fuzz/fuzz_checkpoints.cpp)
+    tests/test_interop.cpp tests/test_generate.cpp fuzz/fuzz_checkpoints.cpp fuzz/fuzz_example_server.cpp
+    examples/postgres_server/main.cpp tests/postgres/test_postgres_faults.cpp)
 fi
 echo "clang-tidy: ${#units[@]} translation units"
 # One process per unit, two at a time; any failing unit fails the run.

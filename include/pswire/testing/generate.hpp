@@ -657,7 +657,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
 struct near_valid_message {
   std::string text;
   std::string rule;  // a stable name: "missing:transactions[].crud[].op", "trailing_content", "missing:data>op"
-  errc expected;     // what pswire's decoder of the kind gives it
+  errc expected = errc::ok;  // what pswire's decoder of the kind gives it
 };
 
 // A message of `kind` with exactly one rule broken, the rule's name and the

@@ -108,6 +108,7 @@ inline const json_node* json_node::find(std::string_view key) const {
   return nullptr;
 }
 inline json_node* json_node::find(std::string_view key) {
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): *this is not const; one lookup serves both overloads
   return const_cast<json_node*>(static_cast<const json_node&>(*this).find(key));
 }
 
@@ -441,7 +442,8 @@ class document_writer {
         continue;
       }
       i += length;
-      if (escape_all) {
+      // Non-ASCII escaped on request; quotes, backslashes and controls never are here.
+      if (escape_all || (cp >= 0x80 && options_.escapes == escape_style::ascii_only)) {
         code_point_escape(cp);
       } else if (cp == '"' || cp == '\\') {
         out_ += '\\';
@@ -457,8 +459,6 @@ class document_writer {
           case '\t': out_ += "\\t"; break;
           default: unicode_escape(cp);
         }
-      } else if (cp >= 0x80 && options_.escapes == escape_style::ascii_only) {
-        code_point_escape(cp);
       } else {
         out_.append(s.substr(i - length, length));
       }

@@ -160,7 +160,7 @@ inline bool mutate_document(json_node& document, const slot& type, generator& g,
 // Copies `text` into the fuzzer's buffer if it fits; the size written, or `fallback`.
 inline std::size_t emit(const std::string& text, std::uint8_t* out, std::size_t max_size, std::size_t fallback) {
   if (text.size() > max_size) return fallback;
-  if (!text.empty()) std::memcpy(out, text.data(), text.size());
+  std::copy(text.begin(), text.end(), out);
   return text.size();
 }
 
@@ -178,6 +178,7 @@ inline std::size_t mutate_message(std::span<const message_kind> kinds, std::uint
   generate_options options;
   generator g(random, options);
   if (raw != nullptr && random.below(8) == 0) return raw(data, size, max_size);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): libFuzzer's bytes, read as the chars they are
   std::optional<json_node> document = parse_json(std::string_view(reinterpret_cast<const char*>(data), size));
   const message_kind kind = detail::choose_kind(document ? &*document : nullptr, kinds, random);
   std::string text;
@@ -200,6 +201,7 @@ inline std::size_t cross_over_messages(std::span<const message_kind> kinds, cons
   rng random(seed);
   generate_options options;
   generator g(random, options);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): libFuzzer's bytes, read as the chars they are
   const std::string_view a_text(reinterpret_cast<const char*>(a), a_size), b_text(reinterpret_cast<const char*>(b), b_size);
   std::optional<json_node> first = parse_json(a_text), second = parse_json(b_text);
   std::string text;
