@@ -25,6 +25,7 @@
 #include "pg_cluster.hpp"
 #include "pg_session.hpp"
 #include "postgres_server/postgres_backend.hpp"
+#include "upload_client.hpp"
 #include "write_api_handler.hpp"
 
 namespace {
@@ -439,35 +440,21 @@ namespace {
 std::size_t upload_until_empty(recording_backend& db, std::vector<std::string> queue) {
   std::size_t rounds = 0;
   pswire::crud_decoder rows;
-  pswire::result_decoder results;
   while (!queue.empty() && rounds < 10) {
     ++rounds;
-    std::string body;
-    pswire::json_writer writer{pswire::string_sink(body)};
-    pswire::upload_batch_builder builder(writer);
-    for (const std::string& line : queue) {
-      auto entry = rows.decode_crud_row(line);
-      REQUIRE(entry);
-      auto added = builder.add(*entry);
-      if (added.code() == pswire::errc::batch_too_large) break;
-      REQUIRE(added);
-    }
-    REQUIRE(builder.finish());
-    const std::vector<pswire::written_transaction> sent(builder.transactions_written().begin(),
-                                                        builder.transactions_written().end());
-    const auto response = example::handle_batch(db, body, {"device-1"});
+    // The client example's own upload code (examples/upload_client.hpp).
+    auto plan = example::plan_batch(queue);
+    REQUIRE(plan);
+    const auto response = example::handle_batch(db, plan->body, {"device-1"});
     REQUIRE(response.status == 200);
-    auto decoded = results.decode_batch_response(response.body);
-    REQUIRE(decoded);
-    auto prefix = pswire::completable_prefix(decoded->results, sent.size(), pswire::fatal_decision::complete);
-    REQUIRE(prefix);
-    REQUIRE(*prefix > 0);
-    const std::int64_t completed_up_to = *sent[*prefix - 1].last_op_id;
+    auto done = example::complete_batch(*plan, response.body);
+    REQUIRE(done);
+    REQUIRE(done->completed_up_to);
     std::vector<std::string> remaining;
     for (const std::string& line : queue) {
       auto row = rows.decode_crud_row(line);
       REQUIRE(row);
-      if (*row->op_id > completed_up_to) remaining.push_back(line);
+      if (*row->op_id > *done->completed_up_to) remaining.push_back(line);
     }
     queue = std::move(remaining);
   }
