@@ -250,7 +250,7 @@ class postgres_backend {
 
   // "$3::timestamp with time zone": the next parameter, cast to the column's type.
   static std::string placeholder(std::size_t number, const columns_of_table& columns, std::string_view column) {
-    std::string text = "$" + std::to_string(number);
+    std::string text = concat("$", std::to_string(number));
     if (auto type = columns.find(column); type != columns.end()) text += "::" + type->second;
     return text;
   }

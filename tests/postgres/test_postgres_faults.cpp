@@ -396,7 +396,7 @@ class seed_run {
       for (std::size_t j = 1; j < want.size(); ++j) {
         const auto& got = (*found->second)[j];
         if (got != want[j]) {
-          report(id, "." + std::string(t.columns[j - 1].name) + " is " + text(got) + ", the client's writes leave " + text(want[j]));
+          report(id, example::concat(".", t.columns[j - 1].name, " is ", text(got), ", the client's writes leave ", text(want[j])));
         }
       }
       by_id.erase(found);
@@ -410,7 +410,7 @@ class seed_run {
     for (const auto& tx : work_.transactions) {
       for (const auto& op : tx.ops) {
         if (op.on == &t && op.id == id) {
-          out += " " + std::to_string(tx.tx_id) + (tx.fatal ? "(fatal)" : "") + ":" + std::string(op.op);
+          out += example::concat(" ", std::to_string(tx.tx_id), tx.fatal ? "(fatal)" : "", ":", op.op);
         }
       }
     }
