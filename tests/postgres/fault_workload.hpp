@@ -225,7 +225,9 @@ class model {
     return out;
   }
   bool referenced(const std::string& list_id) const {
-    return std::ranges::any_of(rows(todos_table), [&](const auto& entry) {
+    // std::any_of, not std::ranges::any_of: libc++ 14 lacks the ranges algorithms.
+    const auto& todos = rows(todos_table);
+    return std::any_of(todos.begin(), todos.end(), [&](const auto& entry) {
       const auto& ref = entry.second.at("list_id");
       return ref && ref->pg_input == list_id;
     });
