@@ -609,7 +609,7 @@ inline broken_rule break_one_rule(json_node& document, const slot& type, generat
       while (node.elements.size() <= slot_type.max_items) node.elements.push_back(small.value(*slot_type.element));
       break;
     }
-    case rule_kind::bad_escape: node = json_node::verbatim("\"a\\qb\""); break;
+    case rule_kind::bad_escape: node = json_node::verbatim(R"("a\qb")"); break;
     case rule_kind::control_character: node = json_node::verbatim("\"a\x01" "b\""); break;
     case rule_kind::invalid_utf8: node.text += "\xff"; break;
     case rule_kind::long_string: node = json_node::string(std::string(defaults.max_string_bytes + 1, 'a')); break;
