@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto line = decoder.decode_sync_line_bson(input);
   if (!line) return 0;
+  fuzz_support::check_raw_views(*line);
   const std::string canonical = canonical_json(*line);
   std::string bson;
   if (!pswire::encode_sync_line_bson(bson, *line)) fuzz_support::property_failed("a decoded line does not encode to BSON", canonical);
@@ -35,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (canonical_json(*from_bson) != canonical) fuzz_support::property_failed("the BSON re-encoding decodes to another line", canonical);
   const auto from_json = json_again.decode_sync_line(canonical);
   if (!from_json) fuzz_support::property_failed("the canonical JSON of a BSON line does not decode", canonical);
+  fuzz_support::check_raw_views(*from_json);
   if (canonical_json(*from_json) != canonical) fuzz_support::property_failed("the dialects decode the line differently", canonical);
   return 0;
 }

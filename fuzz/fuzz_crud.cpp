@@ -14,11 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   for (auto dialect : {pswire::crud_dialect::ps_crud, pswire::crud_dialect::sdk, pswire::crud_dialect::upload}) {
     fuzz_support::check_codec(
-        input, decoder, [&](pswire::crud_decoder& d, std::string_view in) { return d.decode(in, dialect); },
+        input, decoder, [&](pswire::crud_decoder& d, std::string_view in) { return fuzz_support::checked_views(d.decode(in, dialect)); },
         [&](pswire::json_writer& w, const auto& e) { pswire::write_crud_entry(w, e, dialect, {.upload_client_id = true}); });
   }
   fuzz_support::check_codec(
-      input, decoder, [](pswire::crud_decoder& d, std::string_view in) { return d.decode_crud_row(in); },
+      input, decoder, [](pswire::crud_decoder& d, std::string_view in) { return fuzz_support::checked_views(d.decode_crud_row(in)); },
       [&](pswire::json_writer& w, const auto& e) { pswire::write_crud_row(w, e, scratch); });
   return 0;
 }

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using D = pswire::result_decoder;
   for (auto dialect : {pswire::result_dialect::reference, pswire::result_dialect::poc}) {
     fuzz_support::check_codec(
-        input, decoder, [&](D& d, std::string_view in) { return d.decode_result(in, dialect); },
+        input, decoder, [&](D& d, std::string_view in) { return fuzz_support::checked_views(d.decode_result(in, dialect)); },
         [](pswire::json_writer& w, const auto& r) { pswire::write_result(w, r); });
     fuzz_support::check_round_trip(input, decoder, [&](D& d, std::string_view in, std::string& out) {
       auto response = d.decode_batch_response(in, dialect);
@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::vector<pswire::transaction_result> results;
       for (const auto& r : response->results) {
         if (!r) return false;
+        fuzz_support::check_raw_views(*r);
         results.push_back(*r);
       }
       // Exercised for its own checks (assertions, sanitizers); any answer is valid here.

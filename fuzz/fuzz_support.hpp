@@ -11,7 +11,12 @@
 //      and its canonical re-encoding is accepted too and decodes back to it:
 //      a canonical form never needs more than its input did.
 //   5. every refused input gets the same error code from the fast pass and
-//      from the diagnostic pass (json_reader.hpp, PSWIRE_VERIFY_DIAGNOSIS).
+//      from the diagnostic pass (json_reader.hpp, PSWIRE_VERIFY_DIAGNOSIS);
+//   6. every raw view the decoder hands out (rows, old values, details,
+//      subscriptions, unknown lines) is exactly one JSON value, and iterating
+//      it, down to the innermost container, gives back every member and
+//      element it holds and nothing else; find() returns the first member of
+//      each name (check_raw_views; targets call it on what they decoded).
 // A violated property aborts, which libFuzzer and the replay runner report.
 #pragma once
 
@@ -20,12 +25,19 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include <algorithm>
 
 #include <pswire/core/errors.hpp>
 #include <pswire/core/json_writer.hpp>
 #include <pswire/core/limits.hpp>
+#include <pswire/core/raw_json.hpp>
+#include <pswire/batch.hpp>
+#include <pswire/crud.hpp>
+#include <pswire/results.hpp>
+#include <pswire/sync_lines.hpp>
 #include <pswire/testing/simdjson_kernel.hpp>
 #include <simdjson.h>
 
@@ -319,6 +331,116 @@ void check_codec(std::string_view input, Decoder& decoder, Decode&& decode, Writ
     write(w, *message);
     return w.finish().has_value();
   });
+}
+
+// Property 6. `json` (valid JSON) without the whitespace between its tokens.
+inline std::string without_whitespace(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\') {
+        out += json[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      out += c;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The value as its iterators see it: containers rebuilt from their members
+// or elements, recursively, scalars as viewed. Also checks find() on the way.
+inline std::string rebuilt_by_iteration(const pswire::raw_value& value) {
+  switch (value.kind()) {
+    case pswire::json_kind::object: {
+      const pswire::raw_object object = *value.get_object();
+      std::string out = "{";
+      std::vector<std::string> names;
+      for (const pswire::raw_member& member : object) {
+        std::string name = member.key.unescaped();
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+          const std::optional<pswire::raw_value> found = object.find(name);
+          if (!found || found->text().data() != member.value.text().data()) {
+            property_failed("find() misses the first member of its name", object.text());
+          }
+          names.push_back(std::move(name));
+        }
+        if (out.size() > 1) out += ',';
+        out += '"';
+        out += member.key.escaped();
+        out += "\":";
+        out += rebuilt_by_iteration(member.value);
+      }
+      return out + "}";
+    }
+    case pswire::json_kind::array: {
+      std::string out = "[";
+      for (const pswire::raw_value& element : *value.get_array()) {
+        if (out.size() > 1) out += ',';
+        out += rebuilt_by_iteration(element);
+      }
+      return out + "]";
+    }
+    default: return std::string(value.text());
+  }
+}
+
+inline void check_raw_view(const pswire::raw_value& value) {
+  if (value.empty()) return;  // absent
+  const std::string_view text = value.text();
+  if (without_whitespace(text.substr(0, 1)).empty() || without_whitespace(text.substr(text.size() - 1)).empty() ||
+      !reference_accepts(text)) {
+    property_failed("a raw view is not exactly one JSON value", text);
+  }
+  if (rebuilt_by_iteration(value) != without_whitespace(text)) {
+    property_failed("iterating a raw view does not give back what it holds", text);
+  }
+}
+inline void check_raw_view(const pswire::raw_object& object) { check_raw_view(pswire::raw_value(object.text())); }
+
+inline void check_raw_views(const pswire::crud_entry<pswire::raw_object>& entry) {
+  std::visit([](const auto& op) { check_raw_view(op.data); }, entry.op);
+  check_raw_view(entry.old);
+}
+inline void check_raw_views(const pswire::crud_transaction& transaction) {
+  for (const auto& entry : transaction.crud) check_raw_views(entry);
+}
+inline void check_raw_views(const pswire::transaction_batch& batch) {
+  for (const auto& transaction : batch.transactions) check_raw_views(transaction);
+}
+inline void check_raw_views(const pswire::transaction_result& result) {
+  if (const auto* fatal = std::get_if<pswire::fatal_error>(&result)) check_raw_view(fatal->failed.details);
+  if (const auto* unknown = std::get_if<pswire::unknown_status>(&result)) check_raw_view(unknown->body);
+}
+inline void check_raw_views(const pswire::sync_line& line) {
+  const auto buckets = [](std::span<const pswire::bucket_checksum> checksums) {
+    for (const auto& bucket : checksums) check_raw_view(bucket.subscriptions);
+  };
+  if (const auto* checkpoint = std::get_if<pswire::checkpoint_line>(&line)) {
+    buckets(checkpoint->buckets);
+    check_raw_view(checkpoint->streams);
+  } else if (const auto* diff = std::get_if<pswire::checkpoint_diff_line>(&line)) {
+    buckets(diff->updated_buckets);
+  } else if (const auto* data = std::get_if<pswire::data_line>(&line)) {
+    for (const auto& entry : data->data) check_raw_view(entry.legacy_data);
+  } else if (const auto* unknown = std::get_if<pswire::unknown_line>(&line)) {
+    check_raw_view(unknown->value);
+  }
+}
+
+// A decode's result, passed on after property 6 checked what it views.
+template <class Decoded>
+Decoded checked_views(Decoded decoded) {
+  if (decoded) check_raw_views(*decoded);
+  return decoded;
 }
 
 }  // namespace fuzz_support

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static pswire::sync_line_decoder decoder;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   fuzz_support::check_codec(
-      input, decoder, [](pswire::sync_line_decoder& d, std::string_view in) { return d.decode_sync_line(in); },
+      input, decoder, [](pswire::sync_line_decoder& d, std::string_view in) { return fuzz_support::checked_views(d.decode_sync_line(in)); },
       [](pswire::json_writer& w, const auto& line) { pswire::write_sync_line(w, line); });
   return 0;
 }
