@@ -63,8 +63,9 @@ class postgres_backend {
 
   // The server process of the current connection (0 when not connected).
   int backend_pid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
-  // Called before each operation is applied (fault injection in tests).
+  // Called before each operation is applied, and before each COMMIT (fault injection in tests).
   void set_before_operation(std::function<void()> hook) { before_operation_ = std::move(hook); }
+  void set_before_commit(std::function<void()> hook) { before_commit_ = std::move(hook); }
 
   // Runs a script of statements (the schema) outside any transaction.
   std::optional<failure> execute_script(const std::string& sql) {
@@ -76,7 +77,10 @@ class postgres_backend {
     if (auto f = ensure_connected()) return f;
     return run("BEGIN ISOLATION LEVEL SERIALIZABLE");
   }
-  std::optional<failure> commit() { return run("COMMIT"); }
+  std::optional<failure> commit() {
+    if (before_commit_) before_commit_();
+    return run("COMMIT");
+  }
   // After a lost connection there is nothing to roll back: the server ended
   // the transaction with the session. The next begin() reconnects.
   std::optional<failure> rollback() {
@@ -328,7 +332,7 @@ class postgres_backend {
 
   std::string conninfo_;
   PGconn* conn_ = nullptr;
-  std::function<void()> before_operation_;
+  std::function<void()> before_operation_, before_commit_;
   std::map<std::string, columns_of_table, std::less<>> columns_;
 };
 

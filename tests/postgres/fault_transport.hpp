@@ -7,8 +7,9 @@
 // delivered after later requests); delay (the client times out, the
 // original arrives later). Server faults: the backend's connection killed
 // mid-transaction (pg_terminate_backend from a second connection, at an
-// operation chosen in advance), and Postgres restarted between or during
-// requests.
+// operation chosen in advance); the answer to the backend's COMMIT lost
+// with its connection after Postgres committed (reply_dropping_proxy.hpp);
+// and Postgres restarted between or during requests.
 #pragma once
 
 #include <cstdint>
@@ -25,27 +26,30 @@ namespace faults {
 
 struct fault_counts {
   std::size_t dropped_request = 0, dropped_response = 0, duplicate = 0, late_duplicate = 0, delayed = 0,
-              killed_connection = 0, postgres_restart = 0;
+              killed_connection = 0, lost_commit_reply = 0, postgres_restart = 0;
   std::size_t total() const {
-    return dropped_request + dropped_response + duplicate + late_duplicate + delayed + killed_connection + postgres_restart;
+    return dropped_request + dropped_response + duplicate + late_duplicate + delayed + killed_connection + lost_commit_reply +
+           postgres_restart;
   }
   fault_counts& operator+=(const fault_counts& o) {
     dropped_request += o.dropped_request, dropped_response += o.dropped_response, duplicate += o.duplicate;
     late_duplicate += o.late_duplicate, delayed += o.delayed, killed_connection += o.killed_connection;
-    postgres_restart += o.postgres_restart;
+    lost_commit_reply += o.lost_commit_reply, postgres_restart += o.postgres_restart;
     return *this;
   }
 };
 
 enum class endpoint : std::uint8_t { batch, checkpoint_request };
 
-// What the transport needs of the server side: the handlers, and the two
-// ways to hurt the database under them.
+// What the transport needs of the server side: the handlers, and the ways
+// to hurt the database under them.
 struct server_side {
   std::function<example::http_response(endpoint, std::string_view body)> handle;
   // The same handler on a second backend (its own session), for a copy that races the original.
   std::function<example::http_response(endpoint, std::string_view body)> handle_concurrently;
   std::function<void()> kill_connection;   // terminates the backend's session now
+  std::function<void()> lose_next_reply;   // the answer to the backend's next statement is lost, with its connection
+  std::function<void()> keep_replies;      // takes back a lose_next_reply that met no statement
   std::function<void()> restart_postgres;  // stops and starts the cluster
 };
 
@@ -71,6 +75,16 @@ class faulty_transport {
       restart_at_.reset();
       server_.restart_postgres();
       ++counts_.postgres_restart;
+    }
+  }
+
+  // Called by the backend before each COMMIT it sends.
+  void before_commit() {
+    ++commits_seen_;
+    if (lose_commit_reply_at_ && commits_seen_ == *lose_commit_reply_at_) {
+      lose_commit_reply_at_.reset();
+      server_.lose_next_reply();
+      ++counts_.lost_commit_reply;
     }
   }
 
@@ -149,21 +163,26 @@ class faulty_transport {
   }
 
   // A kill at one of the first operations of this delivery (one in eight
-  // requests), a restart in the middle of it (one in three hundred).
+  // requests), the answer to one of its first two COMMITs lost (one in ten),
+  // a restart in the middle of it (one in three hundred).
   void arm_server_faults() {
-    operations_seen_ = 0;
+    operations_seen_ = 0, commits_seen_ = 0;
     if (r_.below(8) == 0) kill_at_ = 1 + r_.below(4);
+    if (r_.below(10) == 0) lose_commit_reply_at_ = 1 + r_.below(2);
     if (r_.below(300) == 0) restart_at_ = 1 + r_.below(4);
   }
-  void disarm_server_faults() { kill_at_.reset(), restart_at_.reset(); }
+  void disarm_server_faults() {
+    kill_at_.reset(), lose_commit_reply_at_.reset(), restart_at_.reset();
+    server_.keep_replies();
+  }
 
   server_side server_;
   rng r_;
   fault_counts& counts_;
   std::deque<held_message> held_;
   std::size_t requests_ = 0;
-  std::size_t operations_seen_ = 0;
-  std::optional<std::size_t> kill_at_, restart_at_;
+  std::size_t operations_seen_ = 0, commits_seen_ = 0;
+  std::optional<std::size_t> kill_at_, lose_commit_reply_at_, restart_at_;
   std::optional<racing_copy> race_;
   std::optional<example::http_response> race_answer_;
 };

@@ -42,8 +42,10 @@ class pg_cluster {
   bool ok() const { return ok_; }
   const std::string& error() const { return error_; }
   int port() const { return port_; }
-  std::string conninfo() const {
-    return "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=postgres connect_timeout=5";
+  std::string conninfo() const { return conninfo_at(port_); }
+  // How the tests reach a server on this machine's loopback at `port` (the cluster's, or a proxy's in front of it).
+  static std::string conninfo_at(int port) {
+    return "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres connect_timeout=5";
   }
 
   // Fast shutdown: sessions are terminated (57P01), open transactions rolled back.

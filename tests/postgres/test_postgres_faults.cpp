@@ -2,7 +2,8 @@
 // example's upload logic (examples/upload_client.hpp) reads ps_crud rows from
 // a real SQLite database and uploads them through a faulty transport
 // (fault_transport.hpp) to the write API handler over the Postgres backend,
-// whose connection is killed mid-transaction and whose cluster is
+// whose connection is killed mid-transaction or loses the answer to its
+// COMMIT (through reply_dropping_proxy.hpp), and whose cluster is
 // restarted. Per seed, once the queue drains, the invariants of
 // docs/fault-test.md are checked against the workload's oracle
 // (fault_workload.hpp).
@@ -34,6 +35,7 @@
 #include "fault_transport.hpp"
 #include "fault_workload.hpp"
 #include "pg_cluster.hpp"
+#include "reply_dropping_proxy.hpp"
 
 namespace {
 
@@ -204,10 +206,10 @@ struct seed_outcome {
 
 class seed_run {
  public:
-  // `racer` serves the copies that race the original on `backend`.
-  seed_run(std::uint64_t seed, pswire_test::pg_cluster& cluster, example::postgres_backend& backend,
-           example::postgres_backend& racer, reconnecting_session& admin)
-      : seed_(seed), cluster_(cluster), backend_(backend), racer_(racer), admin_(admin),
+  // `backend` reaches Postgres through `proxy`; `racer` serves the copies that race the original on it.
+  seed_run(std::uint64_t seed, pswire_test::pg_cluster& cluster, pswire_test::reply_dropping_proxy& proxy,
+           example::postgres_backend& backend, example::postgres_backend& racer, reconnecting_session& admin)
+      : seed_(seed), cluster_(cluster), proxy_(proxy), backend_(backend), racer_(racer), admin_(admin),
         work_(faults::workload_generator(seed).generate()) {}
 
   seed_outcome run() {
@@ -219,6 +221,8 @@ class seed_run {
     faults::rng derived(seed_);
     faults::faulty_transport transport(server(), derived.next(), out_.faults);
     backend_.set_before_operation([&transport] { transport.before_operation(); });
+    backend_.set_before_commit([&transport] { transport.before_commit(); });
+    const std::size_t replies_lost_before = proxy_.replies_lost();
     pswire::limits lim;
     lim.max_batch_transactions = 1 + derived.below(4);  // small batches: more requests to fault, more to reorder
 
@@ -227,6 +231,11 @@ class seed_run {
     request_checkpoints(transport);
     transport.flush();
     backend_.set_before_operation({});
+    backend_.set_before_commit({});
+    if (const std::size_t lost = proxy_.replies_lost() - replies_lost_before; lost != out_.faults.lost_commit_reply) {
+      violation(example::concat("the proxy lost ", std::to_string(lost), " answers, the transport asked for ",
+                                std::to_string(out_.faults.lost_commit_reply)));
+    }
     if (!queue_.error().empty()) violation("the client's SQLite queue failed: " + queue_.error());
 
     check_rows("after the queue drained");
@@ -253,6 +262,7 @@ class seed_run {
               // Waits (up to 5 s) until the session is gone, so the next operation meets a dead connection.
               if (!admin_.query("SELECT pg_terminate_backend($1::int, 5000)", {pid}, error)) violation("cannot kill the backend: " + error);
             },
+            [this] { proxy_.lose_next_reply(); }, [this] { proxy_.disarm(); },
             [this] {
               if (!cluster_.restart()) violation("cannot restart Postgres: " + cluster_.error());
             }};
@@ -485,6 +495,7 @@ class seed_run {
 
   std::uint64_t seed_;
   pswire_test::pg_cluster& cluster_;
+  pswire_test::reply_dropping_proxy& proxy_;
   example::postgres_backend& backend_;
   example::postgres_backend& racer_;
   reconnecting_session& admin_;
@@ -499,12 +510,14 @@ class seed_run {
 
 }  // namespace
 
-TEST_CASE("fault injection: the write path over Postgres converges under dropped, duplicated and delayed messages, killed sessions and restarts") {
+TEST_CASE("fault injection: the write path over Postgres converges under dropped, duplicated and delayed messages, killed sessions, lost COMMIT answers and restarts") {
   pswire_test::pg_cluster cluster;
   REQUIRE_MESSAGE(cluster.ok(), cluster.error());
   const pswire_test::pg_reply created = pswire_test::reset_example_schema(cluster.conninfo());
   REQUIRE_MESSAGE(created.ok, created.message);
-  example::postgres_backend backend(cluster.conninfo());
+  pswire_test::reply_dropping_proxy proxy(cluster.port());
+  REQUIRE_MESSAGE(proxy.ok(), proxy.error());
+  example::postgres_backend backend(proxy.conninfo());
   // A racing copy that needs a row the original holds waits 50 ms, then fails
   // (55P03): it must not wait for a transaction paused until it is done.
   example::postgres_backend racer(cluster.conninfo() + " options='-c lock_timeout=50'");
@@ -518,7 +531,7 @@ TEST_CASE("fault injection: the write path over Postgres converges under dropped
   std::vector<std::string> violations;
   const auto began = std::chrono::steady_clock::now();
   for (std::uint64_t seed = start; seed < start + seeds; ++seed) {
-    seed_run run(seed, cluster, backend, racer, admin);
+    seed_run run(seed, cluster, proxy, backend, racer, admin);
     seed_outcome outcome = run.run();
     transactions += outcome.transactions, operations += outcome.operations;
     faults += outcome.faults;
@@ -530,9 +543,10 @@ TEST_CASE("fault injection: the write path over Postgres converges under dropped
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   std::printf("%llu seeds, %zu faults (dropped_request=%zu, dropped_response=%zu, duplicate=%zu, late_duplicate=%zu, delayed=%zu, "
-              "killed_connection=%zu, postgres_restart=%zu), %zu transactions retried, %zu invariant violations\n",
+              "killed_connection=%zu, lost_commit_reply=%zu, postgres_restart=%zu), %zu transactions retried, %zu invariant violations\n",
               static_cast<unsigned long long>(seeds), faults.total(), faults.dropped_request, faults.dropped_response,
-              faults.duplicate, faults.late_duplicate, faults.delayed, faults.killed_connection, faults.postgres_restart, retried,
+              faults.duplicate, faults.late_duplicate, faults.delayed, faults.killed_connection, faults.lost_commit_reply,
+              faults.postgres_restart, retried,
               violations.size());
   std::printf("(%zu transactions, %zu operations, %zu requests, %.0f s of client timeouts and pauses (virtual); seeds %llu..%llu in %.1f s)\n",
               transactions, operations, requests, static_cast<double>(virtual_ms) / 1000.0, static_cast<unsigned long long>(start),
