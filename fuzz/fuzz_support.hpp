@@ -349,7 +349,7 @@ inline std::string without_whitespace(std::string_view json) {
     } else if (c == '"') {
       in_string = true;
       out += c;
-    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+    } else if (!pswire::detail::is_json_whitespace(c)) {
       out += c;
     }
   }
@@ -396,8 +396,7 @@ inline std::string rebuilt_by_iteration(const pswire::raw_value& value) {
 inline void check_raw_view(const pswire::raw_value& value) {
   if (value.empty()) return;  // absent
   const std::string_view text = value.text();
-  if (without_whitespace(text.substr(0, 1)).empty() || without_whitespace(text.substr(text.size() - 1)).empty() ||
-      !reference_accepts(text)) {
+  if (pswire::detail::is_json_whitespace(text.front()) || pswire::detail::is_json_whitespace(text.back()) || !reference_accepts(text)) {
     property_failed("a raw view is not exactly one JSON value", text);
   }
   if (rebuilt_by_iteration(value) != without_whitespace(text)) {
