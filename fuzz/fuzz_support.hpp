@@ -382,8 +382,11 @@ inline std::string rebuilt_by_iteration(const pswire::raw_value& value) {
       return out + "}";
     }
     case pswire::json_kind::array: {
+      // A copy: a range-for over *value.get_array() would iterate inside the
+      // destroyed temporary result (found by the -O2 replays).
+      const pswire::raw_array array = *value.get_array();
       std::string out = "[";
-      for (const pswire::raw_value& element : *value.get_array()) {
+      for (const pswire::raw_value& element : array) {
         if (out.size() > 1) out += ',';
         out += rebuilt_by_iteration(element);
       }
