@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +21,16 @@
 #include <string>
 
 namespace pswire_test {
+
+// 127.0.0.1:port (0: any free port), and the cast the sockets API wants of it.
+inline sockaddr_in loopback_address(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+inline sockaddr* as_sockaddr(sockaddr_in& a) { return reinterpret_cast<sockaddr*>(&a); }  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
 
 class pg_cluster {
  public:
@@ -119,13 +130,10 @@ class pg_cluster {
   static int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return 0;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sockaddr_in addr = loopback_address(0);
     socklen_t length = sizeof addr;
     int port = 0;
-    auto* any = reinterpret_cast<sockaddr*>(&addr);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): the socket API's
-    if (bind(fd, any, sizeof addr) == 0 && getsockname(fd, any, &length) == 0) {
+    if (bind(fd, as_sockaddr(addr), sizeof addr) == 0 && getsockname(fd, as_sockaddr(addr), &length) == 0) {
       port = ntohs(addr.sin_port);
     }
     close(fd);

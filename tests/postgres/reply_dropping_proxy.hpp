@@ -29,7 +29,7 @@ class reply_dropping_proxy {
  public:
   explicit reply_dropping_proxy(int server_port) : server_port_(server_port) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = loopback(0);
+    sockaddr_in address = loopback_address(0);
     socklen_t length = sizeof address;
     if (listener_ < 0 || ::bind(listener_, as_sockaddr(address), sizeof address) != 0 || ::listen(listener_, 16) != 0 ||
         ::getsockname(listener_, as_sockaddr(address), &length) != 0 || ::pipe(wake_) != 0) {
@@ -72,15 +72,6 @@ class reply_dropping_proxy {
     bool losing_reply = false;  // the server's next bytes are not forwarded
   };
 
-  static sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-  }
-  static sockaddr* as_sockaddr(sockaddr_in& a) { return reinterpret_cast<sockaddr*>(&a); }  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-
   static bool send_all(int fd, const char* data, std::size_t size) {
     while (size > 0) {
       const ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
@@ -99,7 +90,7 @@ class reply_dropping_proxy {
     const int client = ::accept(listener_, nullptr, nullptr);
     if (client < 0) return;
     const int server = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = loopback(server_port_);
+    sockaddr_in address = loopback_address(server_port_);
     if (server < 0 || ::connect(server, as_sockaddr(address), sizeof address) != 0) {
       // Postgres is down (a restart): the client sees its connection end, as it would.
       if (server >= 0) ::close(server);
